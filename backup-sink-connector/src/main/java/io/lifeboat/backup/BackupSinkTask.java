@@ -1,0 +1,235 @@
+package io.lifeboat.backup;
+
+import io.lifeboat.core.LifeboatVersion;
+import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.segment.RecordEncoder;
+import io.lifeboat.core.segment.SegmentFileWriter;
+import io.lifeboat.core.segment.SegmentSpool;
+import io.lifeboat.core.storage.ObjectStore;
+import io.lifeboat.core.storage.ObjectStores;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Writes the records of its partitions into segments: one {@link PartitionBackup} per partition,
+ * opened in {@link #open} and closed in {@link #close}. Segments are uploaded as soon as they are
+ * full or old enough (checked on every {@link #put}, which Connect also calls when no records
+ * came) and by a timer thread, so that an idle partition's last records reach the store within
+ * {@code segment.max.age.ms}; {@link #preCommit} then commits only what is durable. The task's
+ * methods and the timer share one lock.
+ */
+public class BackupSinkTask extends SinkTask {
+
+    private static final Logger log = LoggerFactory.getLogger(BackupSinkTask.class);
+    static final long RETRY_BACKOFF_MS = 5_000;
+
+    private final Time time;
+    private final Map<TopicPartition, PartitionBackup> partitions = new HashMap<>();
+    private final RecordEncoder encoder = new RecordEncoder();
+    private ObjectStore store;
+    private BackupLayout layout;
+    private SegmentPublisher publisher;
+    private SegmentRotationPolicy rotation;
+    private PartitionMarkers markers;
+    private Path spoolDir;
+    private ScheduledExecutorService ageWatch;
+
+    public BackupSinkTask() {
+        this(Time.SYSTEM);
+    }
+
+    // visible for testing
+    BackupSinkTask(Time time) {
+        this.time = time;
+    }
+
+    @Override
+    public String version() {
+        return LifeboatVersion.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        BackupSinkConfig config = new BackupSinkConfig(props);
+        try {
+            spoolDir = Files.createDirectories(config.spoolDirectory().resolve("task-" + UUID.randomUUID()));
+        } catch (IOException e) {
+            throw new ConnectException("Cannot create the spool folder under " + config.spoolDirectory()
+                    + " (" + BackupSinkConfig.SPOOL_DIR + "): " + e.getMessage(), e);
+        }
+        store = ObjectStores.open(config.storage());
+        layout = new BackupLayout(config.storage().prefix());
+        publisher = new SegmentPublisher(store, layout, new SegmentFileWriter(config.compression()), spoolDir);
+        rotation = SegmentRotationPolicy.from(config);
+        markers = new PartitionMarkers(store, layout);
+        long tick = Math.max(50, Math.min(1_000, rotation.maxAgeMillis() / 4));
+        ageWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lifeboat-backup-age-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        ageWatch.scheduleWithFixedDelay(this::publishAgedSegments, tick, tick, TimeUnit.MILLISECONDS);
+        log.info("Backup task started: {} under prefix '{}', segments of at most {} records, {} bytes, {} ms, {}",
+                store.describe(), layout.prefix(), rotation.maxRecords(), rotation.maxBytes(),
+                rotation.maxAgeMillis(), config.compression().configName());
+    }
+
+    @Override
+    public synchronized void open(Collection<TopicPartition> assigned) {
+        for (TopicPartition tp : assigned) {
+            partitions.computeIfAbsent(tp, p -> new PartitionBackup(p, spoolDir, store, layout));
+        }
+        try {
+            markers.ensure(assigned);
+        } catch (IOException e) {
+            throw new ConnectException("Cannot record the partitions " + assigned + " in " + store.describe()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void put(Collection<SinkRecord> records) {
+        long now = time.milliseconds();
+        try {
+            for (SinkRecord record : records) {
+                PartitionBackup backup = partitions.get(
+                        new TopicPartition(record.originalTopic(), record.originalKafkaPartition()));
+                if (backup == null) {
+                    throw new ConnectException("Received a record of " + record.originalTopic() + "-"
+                            + record.originalKafkaPartition() + ", a partition this task was not assigned");
+                }
+                backup.append(SinkRecordMapper.toBackupRecord(record), encoder, now);
+                if (backup.openSegment().map(rotation::isFull).orElse(false)) {
+                    backup.publish(publisher);
+                }
+            }
+            publishDue(now);
+        } catch (IOException | UncheckedIOException e) {
+            context.timeout(RETRY_BACKOFF_MS);
+            throw new RetriableException("Backup to " + store.describe() + " failed, will retry in "
+                    + RETRY_BACKOFF_MS + " ms (nothing is committed until it succeeds): " + e.getMessage(), e);
+        }
+    }
+
+    private void publishDue(long now) throws IOException {
+        for (PartitionBackup backup : partitions.values()) {
+            if (backup.openSegment().map(s -> rotation.isDue(s, now)).orElse(false)) {
+                backup.publish(publisher);
+            }
+        }
+    }
+
+    /** Timer: closes segments whose first record has waited segment.max.age.ms, even with no put(). */
+    private synchronized void publishAgedSegments() {
+        if (store == null) {
+            return;
+        }
+        try {
+            publishDue(time.milliseconds());
+        } catch (IOException | RuntimeException e) {
+            log.warn("Uploading aged segments to {} failed; will retry: {}", store.describe(), e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        Map<TopicPartition, OffsetAndMetadata> durable = new HashMap<>();
+        for (PartitionBackup backup : partitions.values()) {
+            OptionalLong offset = backup.committableOffset();
+            if (offset.isPresent()) {
+                durable.put(backup.partition(), new OffsetAndMetadata(offset.getAsLong()));
+            }
+        }
+        if (publisher != null && publisher.hasStats()) {
+            log.info("Backed up {} since the last offset commit; committing offsets of {} partitions",
+                    publisher.drainStats(), durable.size());
+        }
+        return durable;
+    }
+
+    @Override
+    public void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        // Nothing: preCommit() commits only durable offsets and never forces a segment out early.
+    }
+
+    @Override
+    public synchronized void close(Collection<TopicPartition> revoked) {
+        for (TopicPartition tp : revoked) {
+            PartitionBackup backup = partitions.remove(tp);
+            if (backup != null) {
+                discard(backup);
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (ageWatch != null) {
+            ageWatch.shutdownNow();
+            try {
+                ageWatch.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            stopLocked();
+        }
+    }
+
+    private void stopLocked() {
+        partitions.values().forEach(this::discard);
+        partitions.clear();
+        if (store != null) {
+            store.close();
+            store = null;
+        }
+        if (spoolDir != null) {
+            deleteQuietly(spoolDir);
+        }
+    }
+
+    private void discard(PartitionBackup backup) {
+        try {
+            OptionalLong open = backup.openSegment().map(SegmentSpool::firstOffset)
+                    .map(OptionalLong::of).orElse(OptionalLong.empty());
+            backup.discard();
+            if (open.isPresent()) {
+                log.debug("Dropped the open segment of {} from offset {}: it will be consumed again",
+                        backup.partition(), open.getAsLong());
+            }
+        } catch (IOException e) {
+            log.warn("Cannot remove the spool of {}: {}", backup.partition(), e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            log.warn("Cannot remove the spool folder {}: {}", dir, e.getMessage());
+        }
+    }
+}

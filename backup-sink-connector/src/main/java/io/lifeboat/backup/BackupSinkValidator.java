@@ -1,0 +1,45 @@
+package io.lifeboat.backup;
+
+import io.lifeboat.core.config.ConverterRules;
+import io.lifeboat.core.config.StorageConfig;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigValue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rules of a backup config that span keys or concern the worker-level keys of the connector
+ * (converters, consumer overrides, transforms). Each message is attached to the key at fault, so
+ * that {@code PUT /connector-plugins/.../config/validate} shows it next to that key.
+ */
+final class BackupSinkValidator {
+
+    static final String ISOLATION_LEVEL = "consumer.override.isolation.level";
+    static final String TRANSFORMS = "transforms";
+
+    static Config validate(Map<String, String> props, Config base) {
+        Map<String, ConfigValue> results = new LinkedHashMap<>();
+        for (ConfigValue value : base.configValues()) {
+            results.put(value.name(), value);
+        }
+        StorageConfig.validate(props, results);
+        ConverterRules.requireByteArrayConverters(props, results,
+                "a backup stores the bytes exactly as they are in Kafka, and any other converter would change them");
+        String isolation = props.get(ISOLATION_LEVEL);
+        if (isolation == null || !isolation.trim().equalsIgnoreCase("read_committed")) {
+            ConverterRules.addError(results, ISOLATION_LEVEL, isolation, ISOLATION_LEVEL + " must be read_committed: "
+                    + "otherwise the backup reads records of aborted transactions, and a restore would bring them back");
+        }
+        String transforms = props.get(TRANSFORMS);
+        if (transforms != null && !transforms.isBlank()) {
+            ConverterRules.addError(results, TRANSFORMS, transforms, "a backup takes no transforms: records are "
+                    + "stored exactly as they are in Kafka");
+        }
+        return new Config(List.copyOf(results.values()));
+    }
+
+    private BackupSinkValidator() {
+    }
+}

@@ -1,0 +1,136 @@
+package io.lifeboat.backup;
+
+import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.SegmentDescriptor;
+import io.lifeboat.core.segment.BackupRecord;
+import io.lifeboat.core.segment.RecordEncoder;
+import io.lifeboat.core.segment.SegmentSpool;
+import io.lifeboat.core.storage.ObjectStore;
+import io.lifeboat.core.storage.StoredObject;
+import org.apache.kafka.common.TopicPartition;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The backup of one partition while a task holds it: from {@code open()} to {@code close()}.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>every offset below {@link #committableOffset()} is in a durable segment (or was never
+ *       delivered, such as a transaction marker);</li>
+ *   <li>records that segments in the store already hold are not written again: after the task
+ *       (re)starts, the first records it receives are checked against the partition's segments
+ *       and skipped while a segment covers them (a restart between upload and offset commit);</li>
+ *   <li>a record delivered twice in a row (Connect re-delivers a batch after a retriable error) is
+ *       appended once.</li>
+ * </ul>
+ */
+final class PartitionBackup {
+
+    private final TopicPartition partition;
+    private final Path spoolDir;
+    private final ObjectStore store;
+    private final BackupLayout layout;
+
+    /** Segments in the store when the first record arrived; null before that and after catch-up. */
+    private List<SegmentDescriptor> existing;
+    private boolean caughtUp;
+    private long previousLastOffset = SegmentDescriptor.NONE;
+    private long lastSeenOffset = -1;
+    private long durableNextOffset = -1;
+    private SegmentSpool spool;
+
+    PartitionBackup(TopicPartition partition, Path spoolDir, ObjectStore store, BackupLayout layout) {
+        this.partition = partition;
+        this.spoolDir = spoolDir;
+        this.store = store;
+        this.layout = layout;
+    }
+
+    TopicPartition partition() {
+        return partition;
+    }
+
+    void append(BackupRecord record, RecordEncoder encoder, long nowMillis) throws IOException {
+        long offset = record.offset();
+        if (offset <= lastSeenOffset) {
+            return;
+        }
+        if (!caughtUp && isAlreadyStored(offset)) {
+            lastSeenOffset = offset;
+            durableNextOffset = offset + 1;
+            return;
+        }
+        if (spool == null) {
+            spool = new SegmentSpool(spoolDir, partition, previousLastOffset, nowMillis);
+        }
+        spool.append(record, encoder);
+        lastSeenOffset = offset;
+    }
+
+    /** The open segment, if any. */
+    Optional<SegmentSpool> openSegment() {
+        return Optional.ofNullable(spool);
+    }
+
+    /** Uploads the open segment; on failure it stays open and can be published again. */
+    void publish(SegmentPublisher publisher) throws IOException {
+        if (spool == null) {
+            return;
+        }
+        SegmentDescriptor segment = publisher.publish(spool);
+        previousLastOffset = segment.lastOffset();
+        durableNextOffset = segment.lastOffset() + 1;
+        spool.close();
+        spool = null;
+    }
+
+    /** The offset to commit to Kafka: everything before it is durable. Empty when nothing is yet. */
+    OptionalLong committableOffset() {
+        if (spool != null) {
+            return OptionalLong.of(spool.firstOffset());
+        }
+        return durableNextOffset < 0 ? OptionalLong.empty() : OptionalLong.of(durableNextOffset);
+    }
+
+    /** Drops the open segment (it was not durable, so its records will be consumed again). */
+    void discard() throws IOException {
+        if (spool != null) {
+            spool.close();
+            spool = null;
+        }
+    }
+
+    private boolean isAlreadyStored(long offset) throws IOException {
+        if (existing == null) {
+            existing = loadExistingSegments();
+        }
+        for (SegmentDescriptor segment : existing) {
+            if (segment.covers(offset)) {
+                previousLastOffset = Math.max(previousLastOffset, segment.lastOffset());
+                return true;
+            }
+        }
+        for (SegmentDescriptor segment : existing) {
+            if (segment.lastOffset() < offset) {
+                previousLastOffset = Math.max(previousLastOffset, segment.lastOffset());
+            }
+        }
+        existing = null;
+        caughtUp = true;
+        return false;
+    }
+
+    private List<SegmentDescriptor> loadExistingSegments() throws IOException {
+        List<SegmentDescriptor> segments = new ArrayList<>();
+        for (StoredObject object : store.list(layout.segmentsPrefix(partition))) {
+            layout.parseSegmentKey(object.key()).ifPresent(segments::add);
+        }
+        return segments;
+    }
+}

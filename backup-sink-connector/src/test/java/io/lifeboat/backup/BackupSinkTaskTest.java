@@ -1,0 +1,260 @@
+package io.lifeboat.backup;
+
+import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.SegmentDescriptor;
+import io.lifeboat.core.segment.BackupRecord;
+import io.lifeboat.core.segment.SegmentReader;
+import io.lifeboat.core.storage.FilesystemObjectStore;
+import io.lifeboat.core.storage.StoredObject;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BackupSinkTaskTest {
+
+    private static final TopicPartition P0 = new TopicPartition("orders", 0);
+    private static final TopicPartition P1 = new TopicPartition("orders", 1);
+
+    @TempDir
+    Path root;
+    @TempDir
+    Path spool;
+
+    private final FakeTime time = new FakeTime();
+    private final List<BackupSinkTask> tasks = new ArrayList<>();
+
+    @AfterEach
+    void stopTasks() {
+        tasks.forEach(BackupSinkTask::stop);
+    }
+
+    private Map<String, String> props(String... extra) {
+        Map<String, String> props = new HashMap<>();
+        props.put("storage.backend", "filesystem");
+        props.put("filesystem.root", root.toString());
+        props.put("storage.prefix", "set1");
+        props.put("spool.dir", spool.toString());
+        props.put("segment.max.records", "3");
+        props.put("segment.max.age.ms", "60000");
+        for (int i = 0; i < extra.length; i += 2) {
+            props.put(extra[i], extra[i + 1]);
+        }
+        return props;
+    }
+
+    private BackupSinkTask startTask(Map<String, String> props, TopicPartition... partitions) {
+        BackupSinkTask task = new BackupSinkTask(time);
+        tasks.add(task);
+        task.start(props);
+        task.open(List.of(partitions));
+        return task;
+    }
+
+    private static SinkRecord record(TopicPartition tp, long offset) {
+        ConnectHeaders headers = new ConnectHeaders();
+        headers.add("h", ("v" + offset).getBytes(StandardCharsets.UTF_8), Schema.OPTIONAL_BYTES_SCHEMA);
+        headers.add("h", null, Schema.OPTIONAL_BYTES_SCHEMA);
+        return new SinkRecord(tp.topic(), tp.partition(), Schema.OPTIONAL_BYTES_SCHEMA,
+                ("k" + offset).getBytes(StandardCharsets.UTF_8), Schema.OPTIONAL_BYTES_SCHEMA,
+                offset % 5 == 0 ? null : ("value-" + offset).getBytes(StandardCharsets.UTF_8), offset,
+                1_700_000_000_000L + offset, TimestampType.CREATE_TIME, headers);
+    }
+
+    private static List<SinkRecord> records(TopicPartition tp, long from, long toInclusive) {
+        List<SinkRecord> out = new ArrayList<>();
+        for (long o = from; o <= toInclusive; o++) {
+            out.add(record(tp, o));
+        }
+        return out;
+    }
+
+    private List<SegmentDescriptor> segments(TopicPartition tp) throws IOException {
+        BackupLayout layout = new BackupLayout("set1/");
+        List<SegmentDescriptor> out = new ArrayList<>();
+        for (StoredObject o : new FilesystemObjectStore(root).list(layout.segmentsPrefix(tp))) {
+            out.add(layout.parseSegmentKey(o.key()).orElseThrow());
+        }
+        return out;
+    }
+
+    private List<BackupRecord> storedRecords(TopicPartition tp) throws IOException {
+        BackupLayout layout = new BackupLayout("set1/");
+        List<BackupRecord> out = new ArrayList<>();
+        for (SegmentDescriptor s : segments(tp)) {
+            Path file = root.resolve(layout.segmentKey(s));
+            try (SegmentReader reader = SegmentReader.open(file, layout.segmentKey(s), s)) {
+                for (BackupRecord r = reader.next(); r != null; r = reader.next()) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void fullSegmentsAreUploadedAndOnlyDurableOffsetsCommitted() throws IOException {
+        BackupSinkTask task = startTask(props(), P0, P1);
+        task.put(records(P0, 0, 6));
+        task.put(records(P1, 10, 11));
+
+        assertEquals(List.of(0L, 3L), segments(P0).stream().map(SegmentDescriptor::firstOffset).toList());
+        assertEquals(List.of(), segments(P1));
+        Map<TopicPartition, OffsetAndMetadata> committed = task.preCommit(Map.of());
+        assertEquals(6L, committed.get(P0).offset(), "offset 6 is only spooled, so the commit stops before it");
+        assertEquals(10L, committed.get(P1).offset());
+
+        SegmentDescriptor second = segments(P0).get(1);
+        assertEquals(2L, second.previousLastOffset());
+        assertEquals(1_700_000_000_003L, second.minTimestamp());
+    }
+
+    @Test
+    void storedRecordsKeepEverything() throws IOException {
+        BackupSinkTask task = startTask(props(), P0);
+        task.put(records(P0, 0, 2));
+        List<BackupRecord> stored = storedRecords(P0);
+        assertEquals(3, stored.size());
+        assertNull(stored.get(0).value(), "offset 0 has a null value (tombstone)");
+        assertArrayEquals("value-1".getBytes(StandardCharsets.UTF_8), stored.get(1).value());
+        assertEquals(2, stored.get(1).headers().size());
+        assertNull(stored.get(1).headers().get(1).value());
+        assertEquals(1_700_000_000_002L, stored.get(2).timestamp());
+    }
+
+    @Test
+    void agedSegmentIsUploadedByTheTimerWithoutPut() throws Exception {
+        BackupSinkTask task = startTask(props("segment.max.age.ms", "200"), P0);
+        task.put(records(P0, 0, 1));
+        assertEquals(List.of(), segments(P0));
+        time.advance(250);
+        waitFor(() -> {
+            try {
+                return segments(P0).size() == 1;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        assertEquals(2L, task.preCommit(Map.of()).get(P0).offset());
+    }
+
+    @Test
+    void redeliveredBatchIsStoredOnce() throws IOException {
+        BackupSinkTask task = startTask(props(), P0);
+        task.put(records(P0, 0, 1));
+        task.put(records(P0, 0, 4));
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L), storedRecordsAfterFlush(task).stream().map(BackupRecord::offset).toList());
+    }
+
+    private List<BackupRecord> storedRecordsAfterFlush(BackupSinkTask task) throws IOException {
+        time.advance(120_000);
+        task.put(List.of());
+        return storedRecords(P0);
+    }
+
+    @Test
+    void restartAfterUploadButBeforeCommitWritesNothingTwice() throws IOException {
+        BackupSinkTask first = startTask(props(), P0);
+        first.put(records(P0, 0, 7));
+        first.stop();
+        List<SegmentDescriptor> before = segments(P0);
+        assertEquals(2, before.size());
+
+        BackupSinkTask second = startTask(props("segment.max.records", "4"), P0);
+        second.put(records(P0, 0, 9));
+        assertEquals(10L, second.preCommit(Map.of()).get(P0).offset(), "6..9 filled a segment of 4");
+        List<BackupRecord> stored = storedRecordsAfterFlush(second);
+        assertEquals(10, stored.size());
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), stored.stream().map(BackupRecord::offset).toList());
+        assertEquals(5L, segments(P0).get(2).previousLastOffset());
+    }
+
+    @Test
+    void closedPartitionDropsItsOpenSegment() throws IOException {
+        BackupSinkTask task = startTask(props(), P0, P1);
+        task.put(records(P0, 0, 1));
+        task.close(List.of(P0));
+        assertTrue(task.preCommit(Map.of()).isEmpty());
+        try (var files = Files.list(spool)) {
+            assertEquals(1, files.count(), "one task folder");
+        }
+    }
+
+    @Test
+    void partitionMarkersAreWrittenOnOpen() throws IOException {
+        startTask(props(), P0, P1);
+        List<String> keys = new FilesystemObjectStore(root).list("set1/partitions/").stream()
+                .map(StoredObject::key).toList();
+        assertEquals(List.of("set1/partitions/orders/000000", "set1/partitions/orders/000001"), keys);
+    }
+
+    @Test
+    void nonBytesValueIsRejectedWithTheOffset() {
+        BackupSinkTask task = startTask(props(), P0);
+        SinkRecord text = new SinkRecord("orders", 0, null, null, Schema.STRING_SCHEMA, "text", 42);
+        ConnectException e = assertThrows(ConnectException.class, () -> task.put(List.of(text)));
+        assertTrue(e.getMessage().contains("orders-0 offset 42"), e.getMessage());
+    }
+
+    private static void waitFor(Supplier<Boolean> condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!condition.get()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** A clock the test moves by hand. */
+    static final class FakeTime implements Time {
+        private volatile long millis = 1_000_000;
+
+        void advance(long ms) {
+            millis += ms;
+        }
+
+        @Override
+        public long milliseconds() {
+            return millis;
+        }
+
+        @Override
+        public long nanoseconds() {
+            return millis * 1_000_000;
+        }
+
+        @Override
+        public void sleep(long ms) {
+            advance(ms);
+        }
+
+        @Override
+        public void waitObject(Object obj, Supplier<Boolean> condition, long deadlineMs) {
+            throw new UnsupportedOperationException("not used by the backup task");
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.lifeboat.core.layout;
+
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where a backup set's objects live under its prefix (layout version 1):
+ *
+ * <pre>
+ * {prefix}partitions/{topic}/{partition:6}                      partition marker (the partition exists)
+ * {prefix}segments/{topic}/{partition:6}/{first:20}-{last:20}_prev-{p}_ts-{min}-{max}.avro
+ * </pre>
+ *
+ * Offsets are zero-padded to 20 digits so that listing order is offset order; {@code p} is the last
+ * offset of the preceding segment (20 digits) or {@code none}; {@code min} and {@code max} are the
+ * smallest and largest record timestamps in epoch milliseconds, or {@code none}. A key is a pure
+ * function of the segment's records, so writing the same segment again yields the same key.
+ * Kafka topic names only use {@code [a-zA-Z0-9._-]}, which need no escaping in keys.
+ */
+public final class BackupLayout {
+
+    public static final String PARTITIONS = "partitions/";
+    public static final String SEGMENTS = "segments/";
+    public static final String SEGMENT_SUFFIX = ".avro";
+
+    private static final Pattern SEGMENT_NAME = Pattern.compile(
+            "(\\d{20})-(\\d{20})_prev-(\\d{20}|none)_ts-(\\d+|none)-(\\d+|none)\\.avro");
+    private static final Pattern PARTITION_FOLDER = Pattern.compile("\\d{6}");
+
+    private final String prefix;
+
+    /** @param prefix the backup set's prefix: empty or ending with '/' */
+    public BackupLayout(String prefix) {
+        if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+            throw new IllegalArgumentException("prefix must be empty or end with '/': " + prefix);
+        }
+        this.prefix = prefix;
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    public String partitionMarkersPrefix() {
+        return prefix + PARTITIONS;
+    }
+
+    public String partitionMarkersPrefix(String topic) {
+        return prefix + PARTITIONS + topic + "/";
+    }
+
+    public String partitionMarkerKey(TopicPartition tp) {
+        return partitionMarkersPrefix(tp.topic()) + partitionFolder(tp.partition());
+    }
+
+    /** The partition a marker key names, or empty when the key is not a marker. */
+    public Optional<TopicPartition> parsePartitionMarker(String key) {
+        if (!key.startsWith(partitionMarkersPrefix())) {
+            return Optional.empty();
+        }
+        String rest = key.substring(partitionMarkersPrefix().length());
+        int slash = rest.indexOf('/');
+        if (slash <= 0 || !PARTITION_FOLDER.matcher(rest.substring(slash + 1)).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(new TopicPartition(rest.substring(0, slash), Integer.parseInt(rest.substring(slash + 1))));
+    }
+
+    public String segmentsPrefix(TopicPartition tp) {
+        return prefix + SEGMENTS + tp.topic() + "/" + partitionFolder(tp.partition()) + "/";
+    }
+
+    public String segmentKey(SegmentDescriptor s) {
+        return segmentsPrefix(s.topicPartition())
+                + String.format("%020d-%020d_prev-%s_ts-%s-%s%s", s.firstOffset(), s.lastOffset(),
+                        s.hasPrevious() ? String.format("%020d", s.previousLastOffset()) : "none",
+                        orNone(s.minTimestamp()), orNone(s.maxTimestamp()), SEGMENT_SUFFIX);
+    }
+
+    /** The descriptor a segment key carries, or empty when the key is not a segment of this layout. */
+    public Optional<SegmentDescriptor> parseSegmentKey(String key) {
+        if (!key.startsWith(prefix + SEGMENTS)) {
+            return Optional.empty();
+        }
+        String[] parts = key.substring((prefix + SEGMENTS).length()).split("/");
+        if (parts.length != 3 || !PARTITION_FOLDER.matcher(parts[1]).matches()) {
+            return Optional.empty();
+        }
+        Matcher m = SEGMENT_NAME.matcher(parts[2]);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new SegmentDescriptor(parts[0], Integer.parseInt(parts[1]),
+                    Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), parseOrNone(m.group(3)),
+                    parseOrNone(m.group(4)), parseOrNone(m.group(5))));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String partitionFolder(int partition) {
+        return String.format("%06d", partition);
+    }
+
+    private static String orNone(long value) {
+        return value == SegmentDescriptor.NONE ? "none" : Long.toString(value);
+    }
+
+    private static long parseOrNone(String s) {
+        return s.equals("none") ? SegmentDescriptor.NONE : Long.parseLong(s);
+    }
+}

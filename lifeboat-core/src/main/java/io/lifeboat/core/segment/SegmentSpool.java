@@ -1,0 +1,141 @@
+package io.lifeboat.core.segment;
+
+import io.lifeboat.core.layout.SegmentDescriptor;
+import org.apache.kafka.common.TopicPartition;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The open segment of one partition, kept in a local spool file as length-prefixed Avro datums
+ * until it is closed into a segment file. Memory use is a small write buffer, whatever the
+ * segment's size, so a task can hold many partitions. Records must arrive in ascending offset order.
+ */
+public final class SegmentSpool implements AutoCloseable {
+
+    private static final int WRITE_BUFFER = 8192;
+
+    private final TopicPartition partition;
+    private final long previousLastOffset;
+    private final long openedAtMillis;
+    private final Path file;
+    private final DataOutputStream out;
+    private long count;
+    private long bytes;
+    private long firstOffset = -1;
+    private long lastOffset = -1;
+    private long minTimestamp = SegmentDescriptor.NONE;
+    private long maxTimestamp = SegmentDescriptor.NONE;
+
+    /**
+     * @param previousLastOffset last offset of the segment before this one, or {@link SegmentDescriptor#NONE}
+     * @param openedAtMillis     wall-clock time of the first record, the start of the segment's age
+     */
+    public SegmentSpool(Path spoolDir, TopicPartition partition, long previousLastOffset, long openedAtMillis)
+            throws IOException {
+        this.partition = partition;
+        this.previousLastOffset = previousLastOffset;
+        this.openedAtMillis = openedAtMillis;
+        Files.createDirectories(spoolDir);
+        this.file = Files.createTempFile(spoolDir, partition + "-", ".spool");
+        this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), WRITE_BUFFER));
+    }
+
+    public void append(BackupRecord record, RecordEncoder encoder) throws IOException {
+        if (record.partition() != partition.partition() || !record.topic().equals(partition.topic())) {
+            throw new IllegalArgumentException("record " + record + " does not belong to " + partition);
+        }
+        if (count > 0 && record.offset() <= lastOffset) {
+            throw new IllegalArgumentException("offset " + record.offset() + " of " + partition
+                    + " arrived after offset " + lastOffset);
+        }
+        encoder.encode(record);
+        out.writeInt(encoder.length());
+        encoder.writeTo(out);
+        if (count == 0) {
+            firstOffset = record.offset();
+        }
+        lastOffset = record.offset();
+        count++;
+        bytes += encoder.length();
+        if (record.timestamp() != null && record.timestamp() >= 0) {
+            long ts = record.timestamp();
+            minTimestamp = minTimestamp == SegmentDescriptor.NONE ? ts : Math.min(minTimestamp, ts);
+            maxTimestamp = maxTimestamp == SegmentDescriptor.NONE ? ts : Math.max(maxTimestamp, ts);
+        }
+    }
+
+    public TopicPartition partition() {
+        return partition;
+    }
+
+    public long recordCount() {
+        return count;
+    }
+
+    /** Uncompressed size of the records so far (their Avro encoding). */
+    public long bytes() {
+        return bytes;
+    }
+
+    public long openedAtMillis() {
+        return openedAtMillis;
+    }
+
+    public long firstOffset() {
+        return firstOffset;
+    }
+
+    public long lastOffset() {
+        return lastOffset;
+    }
+
+    /** What the segment's key will say; only valid once a record was appended. */
+    public SegmentDescriptor descriptor() {
+        if (count == 0) {
+            throw new IllegalStateException("empty segment of " + partition);
+        }
+        return new SegmentDescriptor(partition.topic(), partition.partition(), firstOffset, lastOffset,
+                previousLastOffset, minTimestamp, maxTimestamp);
+    }
+
+    /** Replays the encoded records, in order, to {@code sink}. Flushes pending writes first. */
+    void forEachEncoded(EncodedRecordSink sink) throws IOException {
+        out.flush();
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 65536))) {
+            byte[] buffer = new byte[8192];
+            for (long i = 0; i < count; i++) {
+                int length = in.readInt();
+                if (buffer.length < length) {
+                    buffer = new byte[Math.max(length, buffer.length * 2)];
+                }
+                in.readFully(buffer, 0, length);
+                sink.accept(ByteBuffer.wrap(buffer, 0, length));
+            }
+        } catch (EOFException e) {
+            throw new IOException("spool file " + file + " of " + partition + " ended early", e);
+        }
+    }
+
+    /** Deletes the spool file. */
+    @Override
+    public void close() throws IOException {
+        try {
+            out.close();
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @FunctionalInterface
+    interface EncodedRecordSink {
+        void accept(ByteBuffer datum) throws IOException;
+    }
+}

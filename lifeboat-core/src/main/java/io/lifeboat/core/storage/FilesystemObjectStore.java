@@ -1,0 +1,251 @@
+package io.lifeboat.core.storage;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * An {@link ObjectStore} in a folder: the object {@code a/b/c} is the file {@code root/a/b/c}.
+ *
+ * <p>Guarantees, on a local POSIX file system:
+ * <ul>
+ *   <li>atomic publication: content is written to a hidden temporary file ({@code .<name>.<uuid>.tmp})
+ *       in the target's folder, fsynced, then renamed over the target with {@code ATOMIC_MOVE};</li>
+ *   <li>durability: the folder is fsynced after the rename (and new folders after their creation),
+ *       where the platform allows fsync on folders;</li>
+ *   <li>listings are sorted by key in code-point (that is, UTF-8 byte) order and never show files whose
+ *       name starts with '.', so temporary files left by a crash are invisible.</li>
+ * </ul>
+ * Keys must be relative, use '/' as separator, have no empty, '.' or '..' segments and no backslashes,
+ * and their last segment may not start with '.' (reserved for temporary files). A key cannot name
+ * both an object and a folder of other objects, unlike on S3.
+ */
+public final class FilesystemObjectStore implements ObjectStore {
+
+    /** Orders keys like S3 does: by Unicode code point, which equals UTF-8 byte order. */
+    static final Comparator<String> KEY_ORDER = (a, b) -> {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    };
+
+    private final Path root;
+
+    public FilesystemObjectStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public void put(String key, Path file) throws IOException {
+        Path target = resolveKey(key);
+        Path tmp = createTempSibling(target);
+        try {
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+                 FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                long size = in.size();
+                long position = 0;
+                while (position < size) {
+                    position += out.transferFrom(in, position, size - position);
+                }
+                out.force(true);
+            }
+            publish(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    @Override
+    public void put(String key, byte[] content) throws IOException {
+        Path target = resolveKey(key);
+        Path tmp = createTempSibling(target);
+        try {
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+                out.force(true);
+            }
+            publish(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    @Override
+    public InputStream open(String key) throws IOException {
+        Path path = resolveKey(key);
+        if (Files.isDirectory(path)) {
+            throw new NoSuchObjectException(key, describe());
+        }
+        try {
+            return new BufferedInputStream(Files.newInputStream(path), 64 * 1024);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchObjectException(key, describe());
+        }
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) throws IOException {
+        Path start = root.resolve(validPrefixFolder(prefix));
+        if (!Files.isDirectory(start)) {
+            return List.of();
+        }
+        List<StoredObject> result = new ArrayList<>();
+        Files.walkFileTree(start, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile() && !file.getFileName().toString().startsWith(".")) {
+                    String key = toKey(file);
+                    if (key.startsWith(prefix)) {
+                        result.add(new StoredObject(key, attrs.size()));
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE; // deleted while we walked, e.g. a temporary file
+                }
+                throw e;
+            }
+        });
+        result.sort(Comparator.comparing(StoredObject::key, KEY_ORDER));
+        return result;
+    }
+
+    @Override
+    public String describe() {
+        return "filesystem:" + root;
+    }
+
+    @Override
+    public void close() {
+    }
+
+    private Path createTempSibling(Path target) throws IOException {
+        Path parent = target.getParent();
+        createDirectoriesDurably(parent);
+        Path tmp = parent.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        return Files.createFile(tmp);
+    }
+
+    private static void publish(Path tmp, Path target) throws IOException {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        fsyncDirectory(target.getParent());
+    }
+
+    /** Creates missing folders and fsyncs the parent of each, so that the new entries survive a crash. */
+    private static void createDirectoriesDurably(Path dir) throws IOException {
+        Deque<Path> missing = new ArrayDeque<>();
+        for (Path p = dir; p != null && !Files.isDirectory(p); p = p.getParent()) {
+            missing.push(p);
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        Files.createDirectories(dir);
+        for (Path created : missing) {
+            fsyncDirectory(created.getParent());
+        }
+    }
+
+    private static void fsyncDirectory(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some platforms (Windows) cannot open or fsync a folder; the rename is still atomic there.
+        }
+    }
+
+    private Path resolveKey(String key) {
+        if (key == null || key.isEmpty() || key.startsWith("/") || key.contains("\\")) {
+            throw invalidKey(key, "keys must be non-empty, relative and use '/' as separator");
+        }
+        String[] segments = key.split("/", -1);
+        for (String segment : segments) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw invalidKey(key, "keys may not have empty, '.' or '..' segments");
+            }
+        }
+        if (segments[segments.length - 1].startsWith(".")) {
+            throw invalidKey(key, "an object's name may not start with '.' (reserved for temporary files)");
+        }
+        return resolveInsideRoot(key);
+    }
+
+    /** The folder part of a prefix (up to its last '/'), checked like a key. */
+    private String validPrefixFolder(String prefix) {
+        if (prefix == null || prefix.startsWith("/") || prefix.contains("\\")) {
+            throw invalidKey(prefix, "prefixes must be relative and use '/' as separator");
+        }
+        String folder = prefix.substring(0, prefix.lastIndexOf('/') + 1);
+        for (String segment : folder.split("/")) {
+            if (segment.equals(".") || segment.equals("..")) {
+                throw invalidKey(prefix, "prefixes may not have '.' or '..' segments");
+            }
+        }
+        resolveInsideRoot(folder);
+        return folder;
+    }
+
+    private Path resolveInsideRoot(String relative) {
+        try {
+            Path path = root.resolve(relative).normalize();
+            if (!path.startsWith(root) || Path.of(relative).isAbsolute()) {
+                throw invalidKey(relative, "it points outside the store's root");
+            }
+            return path;
+        } catch (InvalidPathException e) {
+            throw invalidKey(relative, e.getMessage());
+        }
+    }
+
+    private String toKey(Path file) {
+        Path relative = root.relativize(file);
+        StringBuilder key = new StringBuilder();
+        for (Path part : relative) {
+            if (key.length() > 0) {
+                key.append('/');
+            }
+            key.append(part);
+        }
+        return key.toString();
+    }
+
+    private static IllegalArgumentException invalidKey(String key, String why) {
+        return new IllegalArgumentException("invalid object key '" + key + "': " + why);
+    }
+}

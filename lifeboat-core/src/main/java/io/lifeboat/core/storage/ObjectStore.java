@@ -1,0 +1,36 @@
+package io.lifeboat.core.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Where backup objects live. Keys are '/'-separated paths relative to the store's root (a bucket,
+ * or a folder). Every implementation guarantees:
+ * <ul>
+ *   <li>publication is atomic: a reader sees no object, or the complete object, never a part;</li>
+ *   <li>once {@link #put} returns, the object is durable;</li>
+ *   <li>{@link #list} returns keys in ascending (byte-wise) order.</li>
+ * </ul>
+ */
+public interface ObjectStore extends AutoCloseable {
+
+    /** Publishes the content of {@code file} under {@code key}, replacing any object already there. */
+    void put(String key, Path file) throws IOException;
+
+    /** Publishes a small object held in memory. */
+    void put(String key, byte[] content) throws IOException;
+
+    /** Opens an object for reading; throws {@link NoSuchObjectException} when it does not exist. */
+    InputStream open(String key) throws IOException;
+
+    /** Every object whose key starts with {@code prefix}, in ascending key order. */
+    List<StoredObject> list(String prefix) throws IOException;
+
+    /** A short description for log lines and messages, such as {@code s3://bucket} (never secrets). */
+    String describe();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,362 @@
+package io.lifeboat.core.storage;
+
+import io.lifeboat.core.config.StorageConfig;
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An {@link ObjectStore} in an S3 bucket (AWS S3 or an S3-compatible store), on the AWS SDK for Java v2
+ * with the Apache HTTP client.
+ *
+ * <p>Guarantees:
+ * <ul>
+ *   <li>atomic publication: objects are written with a single PutObject (up to {@value #PART_SIZE}
+ *       bytes) or a multipart upload that becomes visible only when completed; a failed multipart
+ *       upload is aborted (best effort);</li>
+ *   <li>durability and integrity: {@link #put} returns once S3 acknowledged the object; every body
+ *       carries a CRC32C checksum that the store verifies;</li>
+ *   <li>bounded memory: files are streamed from disk, part by part;</li>
+ *   <li>retries: throttling, 5xx answers and I/O errors are retried by the SDK (standard mode,
+ *       {@value #MAX_ATTEMPTS} attempts, exponential backoff with jitter);</li>
+ *   <li>errors surface as {@link IOException}s naming the operation, bucket and key, never secrets.</li>
+ * </ul>
+ */
+public final class S3ObjectStore implements ObjectStore {
+
+    private static final Logger log = LoggerFactory.getLogger(S3ObjectStore.class);
+
+    /** Files larger than this are uploaded in parts of this size. */
+    static final long PART_SIZE = 16L * 1024 * 1024;
+    static final int MAX_ATTEMPTS = 10;
+    private static final ChecksumAlgorithm CHECKSUM = ChecksumAlgorithm.CRC32_C;
+
+    private final S3Client s3;
+    private final String bucket;
+
+    /** A store over an existing client, which this store closes on {@link #close()}. */
+    public S3ObjectStore(S3Client s3, String bucket) {
+        this.s3 = s3;
+        this.bucket = bucket;
+    }
+
+    /** Builds the client that {@code config} describes: endpoint, addressing, region, credentials, retries. */
+    @SuppressWarnings("deprecation") // the SDK deprecates ApacheHttpClient (HttpClient 4.x) in favour of apache5-client
+    public static S3ObjectStore create(StorageConfig config) {
+        if (config.bucket() == null) {
+            throw new ConfigException(StorageConfig.S3_BUCKET, null, "a bucket is required for the s3 backend");
+        }
+        S3ClientBuilder builder = S3Client.builder()
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .region(region(config))
+                .credentialsProvider(credentials(config))
+                .forcePathStyle(config.pathStyleAccess())
+                .overrideConfiguration(o -> o.retryStrategy(
+                        AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build()));
+        config.endpoint().ifPresent(builder::endpointOverride);
+        return new S3ObjectStore(builder.build(), config.bucket());
+    }
+
+    private static Region region(StorageConfig config) {
+        if (config.region().isPresent()) {
+            return Region.of(config.region().get());
+        }
+        try {
+            return new DefaultAwsRegionProviderChain().getRegion();
+        } catch (SdkException | IllegalStateException e) {
+            if (config.endpoint().isPresent()) {
+                return Region.US_EAST_1;
+            }
+            throw new ConfigException(StorageConfig.S3_REGION, null,
+                    "no region configured and none found by the AWS SDK's region chain");
+        }
+    }
+
+    private static AwsCredentialsProvider credentials(StorageConfig config) {
+        return config.staticCredentials()
+                .<AwsCredentialsProvider>map(c -> StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey().value())))
+                .orElseGet(() -> DefaultCredentialsProvider.builder().build());
+    }
+
+    @Override
+    public void put(String key, Path file) throws IOException {
+        long size = Files.size(file);
+        if (size <= PART_SIZE) {
+            try {
+                s3.putObject(b -> b.bucket(bucket).key(key).checksumAlgorithm(CHECKSUM), RequestBody.fromFile(file));
+            } catch (SdkException e) {
+                throw failure("upload", key, "PutObject", e);
+            }
+        } else {
+            putMultipart(key, file, size);
+        }
+    }
+
+    @Override
+    public void put(String key, byte[] content) throws IOException {
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(key).checksumAlgorithm(CHECKSUM), RequestBody.fromBytes(content));
+        } catch (SdkException e) {
+            throw failure("upload", key, "PutObject", e);
+        }
+    }
+
+    private void putMultipart(String key, Path file, long size) throws IOException {
+        String uploadId;
+        try {
+            uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).checksumAlgorithm(CHECKSUM)).uploadId();
+        } catch (SdkException e) {
+            throw failure("upload", key, "CreateMultipartUpload", e);
+        }
+        int partCount = (int) ((size + PART_SIZE - 1) / PART_SIZE);
+        String step = "";
+        try {
+            List<CompletedPart> parts = new ArrayList<>(partCount);
+            for (int number = 1; number <= partCount; number++) {
+                step = "UploadPart " + number + " of " + partCount;
+                long offset = (number - 1) * PART_SIZE;
+                parts.add(uploadPart(key, uploadId, number, file, offset, Math.min(PART_SIZE, size - offset)));
+            }
+            step = "CompleteMultipartUpload";
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(parts)));
+            log.debug("Uploaded {} ({} bytes, {} parts) to {}", key, size, partCount, describe());
+        } catch (RuntimeException e) {
+            abort(key, uploadId, e);
+            if (e instanceof SdkException sdk) {
+                throw failure("upload", key, step, sdk);
+            }
+            if (e instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            throw e;
+        }
+    }
+
+    private CompletedPart uploadPart(String key, String uploadId, int number, Path file, long offset, long length) {
+        RequestBody body = RequestBody.fromContentProvider(
+                () -> FileSlice.open(file, offset, length), length, "application/octet-stream");
+        UploadPartResponse response = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .partNumber(number).contentLength(length).checksumAlgorithm(CHECKSUM), body);
+        return CompletedPart.builder().partNumber(number).eTag(response.eTag())
+                .checksumCRC32C(response.checksumCRC32C()).build();
+    }
+
+    private void abort(String key, String uploadId, Exception cause) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+        } catch (SdkException e) {
+            cause.addSuppressed(e);
+            log.warn("Could not abort multipart upload {} of {} in {}: {}", uploadId, key, describe(), e.getMessage());
+        }
+    }
+
+    @Override
+    public InputStream open(String key) throws IOException {
+        try {
+            return new ObjectInputStream(s3.getObject(b -> b.bucket(bucket).key(key)), key);
+        } catch (NoSuchKeyException e) {
+            throw new NoSuchObjectException(key, describe());
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404 && !isBucketError(e)) {
+                throw new NoSuchObjectException(key, describe());
+            }
+            throw failure("get", key, "GetObject", e);
+        } catch (SdkException e) {
+            throw failure("get", key, "GetObject", e);
+        }
+    }
+
+    private static boolean isBucketError(S3Exception e) {
+        return e.awsErrorDetails() != null && "NoSuchBucket".equals(e.awsErrorDetails().errorCode());
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) throws IOException {
+        List<StoredObject> result = new ArrayList<>();
+        try {
+            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+                result.add(new StoredObject(o.key(), o.size()));
+            }
+        } catch (SdkException e) {
+            throw failure("list", prefix + "*", "ListObjectsV2", e);
+        }
+        return result;
+    }
+
+    @Override
+    public String describe() {
+        return "s3://" + bucket;
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    /** An IOException such as "could not upload s3://bucket/key (PutObject): the SDK's message". */
+    private IOException failure(String verb, String key, String s3Operation, SdkException e) {
+        return new IOException("could not " + verb + " " + describe() + "/" + key + " (" + s3Operation + "): "
+                + e.getMessage(), e);
+    }
+
+    /**
+     * An object's content. Turns SDK exceptions thrown while reading (such as a checksum mismatch) into
+     * IOExceptions, and aborts the connection when closed before the end instead of draining the rest.
+     */
+    private final class ObjectInputStream extends FilterInputStream {
+        private final ResponseInputStream<GetObjectResponse> response;
+        private final String key;
+        private boolean eof;
+
+        ObjectInputStream(ResponseInputStream<GetObjectResponse> response, String key) {
+            super(response);
+            this.response = response;
+            this.key = key;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                int b = super.read();
+                eof |= b < 0;
+                return b;
+            } catch (SdkException e) {
+                throw failure("read", key, "GetObject", e);
+            }
+        }
+
+        @Override
+        public int read(byte[] buffer, int off, int len) throws IOException {
+            try {
+                int n = super.read(buffer, off, len);
+                eof |= n < 0;
+                return n;
+            } catch (SdkException e) {
+                throw failure("read", key, "GetObject", e);
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return super.skip(n);
+            } catch (SdkException e) {
+                throw failure("read", key, "GetObject", e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                if (!eof) {
+                    response.abort();
+                }
+                super.close();
+            } catch (SdkException e) {
+                throw failure("close", key, "GetObject", e);
+            }
+        }
+    }
+
+    /** Reads {@code length} bytes of a file from {@code offset}: the body of one part, replayable by the SDK. */
+    static final class FileSlice extends FilterInputStream {
+        private long remaining;
+
+        private FileSlice(InputStream in, long remaining) {
+            super(in);
+            this.remaining = remaining;
+        }
+
+        static InputStream open(Path file, long offset, long length) {
+            try {
+                InputStream in = Files.newInputStream(file);
+                try {
+                    in.skipNBytes(offset);
+                } catch (IOException e) {
+                    in.close();
+                    throw e;
+                }
+                return new FileSlice(in, length);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read " + file, e);
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int b = in.read();
+            if (b >= 0) {
+                remaining--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int off, int len) throws IOException {
+            if (remaining <= 0) {
+                return len == 0 ? 0 : -1;
+            }
+            int n = in.read(buffer, off, (int) Math.min(len, remaining));
+            if (n > 0) {
+                remaining -= n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = in.skip(Math.min(n, remaining));
+            remaining -= skipped;
+            return skipped;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return (int) Math.min(in.available(), remaining);
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+    }
+}

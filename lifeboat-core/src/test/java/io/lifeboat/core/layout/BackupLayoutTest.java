@@ -1,0 +1,61 @@
+package io.lifeboat.core.layout;
+
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BackupLayoutTest {
+
+    private final BackupLayout layout = new BackupLayout("prod/cluster-a/");
+
+    @Test
+    void segmentKeysParseBack() {
+        SegmentDescriptor s = new SegmentDescriptor("orders.v1_x-y", 7, 1000, 1999, 999, 1_700_000_000_000L,
+                1_700_000_100_000L);
+        String key = layout.segmentKey(s);
+        assertEquals("prod/cluster-a/segments/orders.v1_x-y/000007/00000000000000001000-00000000000000001999"
+                + "_prev-00000000000000000999_ts-1700000000000-1700000100000.avro", key);
+        assertEquals(Optional.of(s), layout.parseSegmentKey(key));
+    }
+
+    @Test
+    void absentPreviousAndTimestampsParseBack() {
+        SegmentDescriptor s = new SegmentDescriptor("t", 0, 0, 0, SegmentDescriptor.NONE, SegmentDescriptor.NONE,
+                SegmentDescriptor.NONE);
+        assertEquals(Optional.of(s), layout.parseSegmentKey(layout.segmentKey(s)));
+    }
+
+    @Test
+    void listingOrderIsOffsetOrder() {
+        List<String> keys = new ArrayList<>();
+        long[] firsts = {5, 1_000_000_000_000L, 90, 100_000};
+        for (long first : firsts) {
+            keys.add(layout.segmentKey(new SegmentDescriptor("t", 1, first, first + 3, SegmentDescriptor.NONE, 1, 2)));
+        }
+        keys.sort(null);
+        List<Long> sorted = keys.stream().map(k -> layout.parseSegmentKey(k).orElseThrow().firstOffset()).toList();
+        assertEquals(List.of(5L, 90L, 100_000L, 1_000_000_000_000L), sorted);
+    }
+
+    @Test
+    void foreignKeysAreNotSegments() {
+        assertTrue(layout.parseSegmentKey("prod/cluster-a/segments/t/000001/notes.txt").isEmpty());
+        assertTrue(layout.parseSegmentKey("other/segments/t/000001/x.avro").isEmpty());
+        assertTrue(layout.parseSegmentKey("prod/cluster-a/segments/t/1/00000000000000000001-00000000000000000002"
+                + "_prev-none_ts-none-none.avro").isEmpty());
+    }
+
+    @Test
+    void partitionMarkersParseBack() {
+        TopicPartition tp = new TopicPartition("a.b", 12);
+        assertEquals("prod/cluster-a/partitions/a.b/000012", layout.partitionMarkerKey(tp));
+        assertEquals(Optional.of(tp), layout.parsePartitionMarker(layout.partitionMarkerKey(tp)));
+        assertTrue(layout.parsePartitionMarker("prod/cluster-a/partitions/a.b/x").isEmpty());
+    }
+}

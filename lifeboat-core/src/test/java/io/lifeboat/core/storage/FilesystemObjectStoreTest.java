@@ -1,0 +1,112 @@
+package io.lifeboat.core.storage;
+
+import io.lifeboat.core.config.StorageConfig;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FilesystemObjectStoreTest extends ObjectStoreContract {
+
+    private Path root;
+    private FilesystemObjectStore store;
+
+    @BeforeEach
+    void openStore() {
+        root = tempDir.resolve("store");
+        store = new FilesystemObjectStore(root);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    @Override
+    protected ObjectStore store() {
+        return store;
+    }
+
+    @Test
+    void noTemporaryFilesRemainAfterPut() throws IOException {
+        store.put("a/b/c", new byte[] {1, 2, 3});
+        store.put("a/b/c", Files.write(tempDir.resolve("src"), new byte[] {4}));
+        store.put("a/d", new byte[0]);
+        try (Stream<Path> files = Files.walk(root)) {
+            assertEquals(List.of(root.resolve("a/b/c"), root.resolve("a/d")),
+                    files.filter(Files::isRegularFile).sorted().toList());
+        }
+    }
+
+    @Test
+    void invalidKeysAreRejected() {
+        for (String key : List.of("", "/abs", "../escape", "a/../../b", "a/./b", "a//b", "a/", "a\\b", "a/.hidden")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> store.put(key, new byte[1]), key);
+            assertTrue(e.getMessage().contains("'" + key + "'"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> store.open("../x"));
+        assertThrows(IllegalArgumentException.class, () -> store.list("../"));
+        assertThrows(IllegalArgumentException.class, () -> store.list("a/../../"));
+    }
+
+    @Test
+    void leftoverTemporaryFilesAreNotListed() throws IOException {
+        store.put("p/real", new byte[7]);
+        Files.write(root.resolve("p/.x.tmp"), new byte[3]);
+        Files.write(root.resolve("p/.real.6f1c.tmp"), new byte[3]);
+        assertEquals(List.of(new StoredObject("p/real", 7)), store.list(""));
+        assertEquals(List.of(new StoredObject("p/real", 7)), store.list("p/"));
+    }
+
+    @Test
+    void missingRootListsNothing() throws IOException {
+        assertEquals(List.of(), new FilesystemObjectStore(tempDir.resolve("absent")).list(""));
+        assertThrows(NoSuchObjectException.class, () -> store.open("absent"));
+    }
+
+    @Test
+    void aFolderIsNotAnObject() throws IOException {
+        store.put("dir/file", new byte[1]);
+        assertThrows(NoSuchObjectException.class, () -> store.open("dir"));
+    }
+
+    @Test
+    void listingFollowsCodePointOrder() throws IOException {
+        // UTF-16 order would put U+1F600 (a surrogate pair) before U+FF5E; S3's byte order does not.
+        store.put("u/\uFF5E", new byte[1]);
+        store.put("u/\uD83D\uDE00", new byte[1]);
+        store.put("u/z", new byte[1]);
+        assertEquals(List.of("u/z", "u/\uFF5E", "u/\uD83D\uDE00"), keys(store.list("u/")));
+    }
+
+    @Test
+    void theFactoryOpensAFilesystemStore() throws IOException {
+        Map<String, String> props = Map.of(StorageConfig.BACKEND, "filesystem",
+                StorageConfig.FILESYSTEM_ROOT, root.toString());
+        try (ObjectStore opened = ObjectStores.open(
+                new StorageConfig(new AbstractConfig(StorageConfig.define(new ConfigDef()), props)))) {
+            assertInstanceOf(FilesystemObjectStore.class, opened);
+            opened.put("k", new byte[2]);
+            assertEquals(List.of(new StoredObject("k", 2)), store.list(""));
+        }
+    }
+
+    @Test
+    void describeNamesTheRoot() {
+        assertEquals("filesystem:" + root.toAbsolutePath().normalize(), store.describe());
+    }
+}

@@ -1,0 +1,165 @@
+package io.lifeboat.restore;
+
+import io.lifeboat.core.layout.SegmentDescriptor;
+import io.lifeboat.core.segment.BackupHeader;
+import io.lifeboat.core.segment.BackupRecord;
+import io.lifeboat.core.segment.CorruptSegmentException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.source.SourceRecord;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The restore of one backed-up partition into the partition of the same number of its target
+ * topic.
+ *
+ * <p>Invariants: records are handed out in ascending original offset, each offset at most once
+ * (overlapping segments of a replayed backup are read past); a segment is verified whole before any
+ * of its records is handed out; a segment that is corrupt, missing, or preceded by a missing one
+ * stops the partition there, and nothing after that point is handed out. The last record of the
+ * partition carries {@code complete=true} in its source offset.
+ */
+final class PartitionRestore {
+
+    private final TopicPartition source;
+    private final String targetTopic;
+    private final List<SegmentDescriptor> segments;
+    private final Set<Long> segmentEnds = new HashSet<>();
+    private final SegmentFetcher fetcher;
+    private final Map<String, Object> sourcePartition;
+    private int nextSegment;
+    private long nextOffset;
+    private SegmentFetcher.FetchedSegment current;
+    private BackupRecord peeked;
+    private IOException deferredFailure;
+    private boolean complete;
+    private long restored;
+
+    PartitionRestore(TopicPartition source, String targetTopic, List<SegmentDescriptor> segments,
+                     RestoreOffsets.Progress progress, SegmentFetcher fetcher) {
+        this.source = source;
+        this.targetTopic = targetTopic;
+        this.segments = segments;
+        this.fetcher = fetcher;
+        this.sourcePartition = RestoreOffsets.sourcePartition(source);
+        this.nextOffset = progress.lastRestoredOffset() + 1;
+        this.complete = progress.complete();
+        segments.forEach(s -> segmentEnds.add(s.lastOffset()));
+    }
+
+    TopicPartition source() {
+        return source;
+    }
+
+    String targetTopic() {
+        return targetTopic;
+    }
+
+    boolean isComplete() {
+        return complete;
+    }
+
+    long restoredRecords() {
+        return restored;
+    }
+
+    /** Up to {@code max} records for Connect to write, in order; empty when complete. */
+    List<SourceRecord> poll(int max) throws IOException {
+        if (deferredFailure != null) {
+            throw deferredFailure;
+        }
+        List<SourceRecord> batch = new ArrayList<>();
+        while (!complete && batch.size() < max) {
+            BackupRecord record = peeked != null ? peeked : nextRecord();
+            peeked = null;
+            if (record == null) {
+                complete = true;
+                break;
+            }
+            try {
+                peeked = nextRecord();
+            } catch (IOException e) {
+                deferredFailure = e;
+                batch.add(toSourceRecord(record, false));
+                break;
+            }
+            complete = peeked == null;
+            batch.add(toSourceRecord(record, complete));
+        }
+        restored += batch.size();
+        if (complete) {
+            closeCurrent();
+        }
+        return batch;
+    }
+
+    void close() throws IOException {
+        closeCurrent();
+    }
+
+    private BackupRecord nextRecord() throws IOException {
+        while (true) {
+            if (current == null) {
+                SegmentDescriptor segment = nextSegment();
+                if (segment == null) {
+                    return null;
+                }
+                current = fetcher.fetch(segment);
+            }
+            BackupRecord record = current.reader().next();
+            if (record == null) {
+                closeCurrent();
+                continue;
+            }
+            if (record.offset() >= nextOffset) {
+                nextOffset = record.offset() + 1;
+                return record;
+            }
+        }
+    }
+
+    private SegmentDescriptor nextSegment() throws CorruptSegmentException {
+        while (nextSegment < segments.size()) {
+            SegmentDescriptor segment = segments.get(nextSegment++);
+            if (segment.lastOffset() < nextOffset) {
+                continue;
+            }
+            if (segment.hasPrevious() && segment.previousLastOffset() >= nextOffset
+                    && !segmentEnds.contains(segment.previousLastOffset())) {
+                throw new CorruptSegmentException("The backup of " + source + " is missing a segment: "
+                        + fetcher.keyOf(segment) + " (" + segment.describeRange() + ") follows a segment that ended "
+                        + "at offset " + segment.previousLastOffset() + ", and no segment ends there. Records from "
+                        + "offset " + nextOffset + " to " + segment.previousLastOffset() + " cannot be restored, so "
+                        + "nothing from offset " + nextOffset + " on was written to " + targetTopic + "-"
+                        + source.partition());
+            }
+            return segment;
+        }
+        return null;
+    }
+
+    private SourceRecord toSourceRecord(BackupRecord record, boolean last) {
+        ConnectHeaders headers = new ConnectHeaders();
+        for (BackupHeader header : record.headers()) {
+            headers.add(header.key(), header.value(), Schema.OPTIONAL_BYTES_SCHEMA);
+        }
+        return new SourceRecord(sourcePartition, RestoreOffsets.sourceOffset(record.offset(), last),
+                targetTopic, source.partition(), Schema.OPTIONAL_BYTES_SCHEMA, record.key(),
+                Schema.OPTIONAL_BYTES_SCHEMA, record.value(), record.timestamp(), headers);
+    }
+
+    private void closeCurrent() throws IOException {
+        if (current != null) {
+            SegmentFetcher.FetchedSegment segment = current;
+            current = null;
+            segment.close();
+        }
+    }
+}

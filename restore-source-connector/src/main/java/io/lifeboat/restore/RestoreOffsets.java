@@ -1,0 +1,46 @@
+package io.lifeboat.restore;
+
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.Map;
+
+/**
+ * The source partitions and offsets the restore commits through Connect, and how to read them
+ * back. A source partition names a backed-up topic-partition; its offset is the last original
+ * offset written to the target, and {@code complete} turns true with the partition's last record.
+ *
+ * <pre>
+ * partition: {"topic": "orders", "partition": 3}
+ * offset:    {"offset": 1234, "complete": false}
+ * </pre>
+ */
+final class RestoreOffsets {
+
+    static final String TOPIC = "topic";
+    static final String PARTITION = "partition";
+    static final String OFFSET = "offset";
+    static final String COMPLETE = "complete";
+
+    static Map<String, Object> sourcePartition(TopicPartition tp) {
+        return Map.of(TOPIC, tp.topic(), PARTITION, tp.partition());
+    }
+
+    static Map<String, Object> sourceOffset(long offset, boolean complete) {
+        return Map.of(OFFSET, offset, COMPLETE, complete);
+    }
+
+    /** Where a partition's restore stands, from a committed offset (null when none). */
+    record Progress(long lastRestoredOffset, boolean complete) {
+        static final Progress NONE = new Progress(-1, false);
+
+        static Progress from(Map<String, Object> offset) {
+            if (offset == null || !(offset.get(OFFSET) instanceof Number n)) {
+                return NONE;
+            }
+            return new Progress(n.longValue(), Boolean.TRUE.equals(offset.get(COMPLETE)));
+        }
+    }
+
+    private RestoreOffsets() {
+    }
+}

@@ -1,0 +1,86 @@
+package io.lifeboat.restore;
+
+import io.lifeboat.core.layout.BackupCatalog;
+import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.storage.ObjectStore;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Decides what a restore covers: the selected topics of the backup set, their target names and
+ * partition counts. Every mistake in the selection is an error that names what is wrong.
+ */
+final class RestorePlanner {
+
+    /** One topic to restore. */
+    record TopicPlan(String sourceTopic, String targetTopic, int partitions) {
+    }
+
+    static RestorePlan plan(RestoreSourceConfig config, ObjectStore store) {
+        BackupLayout layout = new BackupLayout(config.storage().prefix());
+        String where = store.describe() + " under prefix '" + layout.prefix() + "'";
+        try {
+            Set<String> available = BackupCatalog.listTopics(store, layout);
+            if (available.isEmpty()) {
+                throw new ConnectException("No backed-up topics found in " + where + ": check "
+                        + "storage.prefix and the bucket or root against the backup connector's config");
+            }
+            Set<String> selected = new TreeSet<>(config.restoreTopics().isEmpty() ? available : config.restoreTopics());
+            List<String> missing = selected.stream().filter(t -> !available.contains(t)).toList();
+            if (!missing.isEmpty()) {
+                throw new ConnectException(RestoreSourceConfig.RESTORE_TOPICS + " names " + missing + ", which "
+                        + where + " does not hold; it holds " + available);
+            }
+            TopicMapping mapping = config.topicMapping();
+            List<String> unusedRenames = mapping.sources().stream().filter(t -> !selected.contains(t)).sorted().toList();
+            if (!unusedRenames.isEmpty()) {
+                throw new ConnectException(RestoreSourceConfig.RESTORE_TOPIC_MAPPING + " renames " + unusedRenames
+                        + ", which this restore does not include (restoring " + selected + ")");
+            }
+            BackupCatalog catalog = BackupCatalog.load(store, layout, selected);
+            if (!catalog.unrecognizedKeys().isEmpty()) {
+                throw new ConnectException("The backup set in " + where + " holds objects that are not Lifeboat "
+                        + "segments under its segments folder, e.g. " + catalog.unrecognizedKeys().get(0) + " ("
+                        + catalog.unrecognizedKeys().size() + " in all); remove them or restore from a clean prefix");
+            }
+            Map<String, String> targets = new HashMap<>();
+            List<TopicPlan> topics = new ArrayList<>();
+            for (String topic : selected) {
+                String target = mapping.target(topic);
+                String clash = targets.put(target, topic);
+                if (clash != null) {
+                    throw new ConnectException("Topics " + clash + " and " + topic + " would both be restored into "
+                            + target + "; rename one with " + RestoreSourceConfig.RESTORE_TOPIC_MAPPING);
+                }
+                topics.add(new TopicPlan(topic, target, catalog.partitionCount(topic)));
+            }
+            return new RestorePlan(topics, catalog);
+        } catch (IOException e) {
+            throw new ConnectException("Cannot read the backup set in " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The topics to restore and what the backup holds of them. */
+    record RestorePlan(List<TopicPlan> topics, BackupCatalog catalog) {
+        List<TopicPartition> partitions() {
+            List<TopicPartition> all = new ArrayList<>();
+            for (TopicPlan topic : topics) {
+                for (int p = 0; p < topic.partitions(); p++) {
+                    all.add(new TopicPartition(topic.sourceTopic(), p));
+                }
+            }
+            return all;
+        }
+    }
+
+    private RestorePlanner() {
+    }
+}

@@ -1,0 +1,104 @@
+package io.lifeboat.restore;
+
+import io.lifeboat.core.LifeboatVersion;
+import io.lifeboat.core.config.ConverterRules;
+import io.lifeboat.core.config.StorageConfig;
+import io.lifeboat.core.storage.ObjectStore;
+import io.lifeboat.core.storage.ObjectStores;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
+import org.apache.kafka.connect.source.SourceConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Restores backed-up topics into a cluster. On start it plans the restore from the backup set's
+ * object keys and prepares the target topics (created with the original partition count, checked
+ * for partitions, retention and timestamp type) before any task writes a record; tasks then
+ * restore topic-partitions assigned round-robin.
+ */
+public class RestoreSourceConnector extends SourceConnector {
+
+    private static final Logger log = LoggerFactory.getLogger(RestoreSourceConnector.class);
+
+    private Map<String, String> props;
+    private List<TopicPartition> partitions = List.of();
+
+    @Override
+    public void start(Map<String, String> props) {
+        RestoreSourceConfig config = new RestoreSourceConfig(props);
+        this.props = Map.copyOf(props);
+        RestorePlanner.RestorePlan plan;
+        try (ObjectStore store = ObjectStores.open(config.storage())) {
+            plan = RestorePlanner.plan(config, store);
+        }
+        try (Admin admin = Admin.create(config.targetAdminConfig())) {
+            TargetTopicPreparer preparer = new TargetTopicPreparer(admin, System.currentTimeMillis());
+            for (RestorePlanner.TopicPlan topic : plan.topics()) {
+                preparer.prepare(topic.sourceTopic(), topic.targetTopic(), topic.partitions(),
+                        plan.catalog().oldestTimestamp(topic.sourceTopic()));
+            }
+        }
+        this.partitions = plan.partitions();
+        log.info("Restore planned: {} topics, {} partitions: {}", plan.topics().size(), partitions.size(),
+                plan.topics());
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return RestoreSourceTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        List<Map<String, String>> configs = new ArrayList<>();
+        for (List<TopicPartition> group : TaskAssignment.split(partitions, maxTasks)) {
+            Map<String, String> taskProps = new HashMap<>(props);
+            taskProps.put(RestoreSourceConfig.TASK_PARTITIONS, TaskAssignment.encode(group));
+            configs.add(taskProps);
+        }
+        return configs;
+    }
+
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Map<String, ConfigValue> results = new LinkedHashMap<>();
+        for (ConfigValue value : super.validate(connectorConfigs).configValues()) {
+            results.put(value.name(), value);
+        }
+        StorageConfig.validate(connectorConfigs, results);
+        ConverterRules.requireByteArrayConverters(connectorConfigs, results,
+                "a restore writes the backed-up bytes exactly as they were, and any other converter would change them");
+        return new Config(List.copyOf(results.values()));
+    }
+
+    @Override
+    public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
+        return ExactlyOnceSupport.SUPPORTED;
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    @Override
+    public ConfigDef config() {
+        return RestoreSourceConfig.CONFIG_DEF;
+    }
+
+    @Override
+    public String version() {
+        return LifeboatVersion.get();
+    }
+}

@@ -1,0 +1,142 @@
+package io.lifeboat.restore;
+
+import io.lifeboat.core.LifeboatVersion;
+import io.lifeboat.core.layout.BackupCatalog;
+import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.SegmentDescriptor;
+import io.lifeboat.core.storage.ObjectStore;
+import io.lifeboat.core.storage.ObjectStores;
+import io.lifeboat.core.storage.StoredObject;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Restores the topic-partitions the connector assigned to it, one partition after the other (so at
+ * most one segment is open at a time), resuming each from its committed source offset.
+ */
+public class RestoreSourceTask extends SourceTask {
+
+    private static final Logger log = LoggerFactory.getLogger(RestoreSourceTask.class);
+    private static final long IDLE_POLL_MS = 1_000;
+
+    private final List<PartitionRestore> partitions = new ArrayList<>();
+    private ObjectStore store;
+    private Path tempDir;
+    private int batchSize;
+    private int current;
+    private boolean reportedDone;
+    private long startedAt;
+
+    @Override
+    public String version() {
+        return LifeboatVersion.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        RestoreSourceConfig config = new RestoreSourceConfig(props);
+        batchSize = config.batchSize();
+        startedAt = System.currentTimeMillis();
+        store = ObjectStores.open(config.storage());
+        BackupLayout layout = new BackupLayout(config.storage().prefix());
+        TopicMapping mapping = config.topicMapping();
+        try {
+            tempDir = Files.createTempDirectory("lifeboat-restore-");
+            SegmentFetcher fetcher = new SegmentFetcher(store, layout, tempDir);
+            List<TopicPartition> assigned = TaskAssignment.decode(config.taskPartitions());
+            List<Map<String, Object>> keys = assigned.stream().map(RestoreOffsets::sourcePartition).toList();
+            Map<Map<String, Object>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(keys);
+            for (TopicPartition tp : assigned) {
+                RestoreOffsets.Progress progress = RestoreOffsets.Progress.from(
+                        offsets.get(RestoreOffsets.sourcePartition(tp)));
+                partitions.add(new PartitionRestore(tp, mapping.target(tp.topic()), segments(layout, tp), progress,
+                        fetcher));
+                if (progress.complete()) {
+                    log.info("{} was already restored completely (up to offset {})", tp, progress.lastRestoredOffset());
+                } else if (progress.lastRestoredOffset() >= 0) {
+                    log.info("Resuming the restore of {} after offset {}", tp, progress.lastRestoredOffset());
+                }
+            }
+        } catch (IOException e) {
+            throw new ConnectException("Cannot start restoring from " + store.describe() + ": " + e.getMessage(), e);
+        }
+        log.info("Restore task started: {} partitions from {} under prefix '{}'", partitions.size(), store.describe(),
+                layout.prefix());
+    }
+
+    private List<SegmentDescriptor> segments(BackupLayout layout, TopicPartition tp) throws IOException {
+        List<SegmentDescriptor> segments = new ArrayList<>();
+        for (StoredObject object : store.list(layout.segmentsPrefix(tp))) {
+            segments.add(layout.parseSegmentKey(object.key()).orElseThrow(() -> new ConnectException(
+                    "Object " + object.key() + " in " + store.describe() + " is not a Lifeboat segment")));
+        }
+        segments.sort(BackupCatalog.SEGMENT_ORDER);
+        return segments;
+    }
+
+    @Override
+    public synchronized List<SourceRecord> poll() throws InterruptedException {
+        while (current < partitions.size()) {
+            PartitionRestore partition = partitions.get(current);
+            if (partition.isComplete()) {
+                current++;
+                continue;
+            }
+            try {
+                List<SourceRecord> batch = partition.poll(batchSize);
+                if (partition.isComplete()) {
+                    log.info("Restored {} into {}-{}: {} records in this run", partition.source(),
+                            partition.targetTopic(), partition.source().partition(), partition.restoredRecords());
+                }
+                if (!batch.isEmpty()) {
+                    return batch;
+                }
+            } catch (IOException e) {
+                throw new ConnectException("Restore of " + partition.source() + " into " + partition.targetTopic()
+                        + " stopped: " + e.getMessage(), e);
+            }
+        }
+        if (!reportedDone) {
+            reportedDone = true;
+            long records = partitions.stream().mapToLong(PartitionRestore::restoredRecords).sum();
+            log.info("Restore task finished: {} partitions complete, {} records written in this run, {} ms",
+                    partitions.size(), records, System.currentTimeMillis() - startedAt);
+        }
+        Thread.sleep(IDLE_POLL_MS);
+        return null;
+    }
+
+    @Override
+    public synchronized void stop() {
+        for (PartitionRestore partition : partitions) {
+            try {
+                partition.close();
+            } catch (IOException e) {
+                log.warn("Cannot close the segment of {}: {}", partition.source(), e.getMessage());
+            }
+        }
+        if (store != null) {
+            store.close();
+        }
+        if (tempDir != null) {
+            try (Stream<Path> files = Files.walk(tempDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                log.warn("Cannot remove {}: {}", tempDir, e.getMessage());
+            }
+        }
+    }
+}

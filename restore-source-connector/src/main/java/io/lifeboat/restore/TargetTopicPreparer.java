@@ -1,0 +1,159 @@
+package io.lifeboat.restore;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Makes a target topic ready before the first record is written: creates it with the backup's
+ * partition count when missing, and refuses to go on when the restore could not be faithful (too
+ * few partitions, a retention that would delete the restored records, broker-assigned timestamps).
+ */
+final class TargetTopicPreparer {
+
+    private static final Logger log = LoggerFactory.getLogger(TargetTopicPreparer.class);
+    private static final long TIMEOUT_SECONDS = 60;
+
+    private final Admin admin;
+    private final long nowMillis;
+
+    TargetTopicPreparer(Admin admin, long nowMillis) {
+        this.admin = admin;
+        this.nowMillis = nowMillis;
+    }
+
+    /**
+     * @param sourceTopic     the backed-up topic, for messages
+     * @param partitions      partition count the backup needs
+     * @param oldestTimestamp oldest record timestamp in the backup of the topic, if any
+     */
+    void prepare(String sourceTopic, String targetTopic, int partitions, OptionalLong oldestTimestamp) {
+        Optional<TopicDescription> existing = describe(targetTopic);
+        if (existing.isEmpty()) {
+            create(targetTopic, partitions);
+        } else if (existing.get().partitions().size() < partitions) {
+            throw new ConnectException("Target topic " + targetTopic + " has " + existing.get().partitions().size()
+                    + " partitions but the backup of " + sourceTopic + " has " + partitions
+                    + ": records must land in the partition of the same number. Add partitions to " + targetTopic
+                    + " (or delete it so that the restore creates it) and restart the connector.");
+        }
+        checkConfig(sourceTopic, targetTopic, oldestTimestamp);
+    }
+
+    private Optional<TopicDescription> describe(String topic) {
+        try {
+            return Optional.of(admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return Optional.empty();
+            }
+            throw failure("describe target topic " + topic, e);
+        } catch (Exception e) {
+            throw failure("describe target topic " + topic, e);
+        }
+    }
+
+    private void create(String topic, int partitions) {
+        try {
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+                    .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            log.info("Created target topic {} with {} partitions", topic, partitions);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw failure("create target topic " + topic + " with " + partitions + " partitions", e);
+            }
+            prepareExistingAfterRace(topic, partitions);
+        } catch (Exception e) {
+            throw failure("create target topic " + topic, e);
+        }
+    }
+
+    private void prepareExistingAfterRace(String topic, int partitions) {
+        int actual = describe(topic).map(d -> d.partitions().size()).orElse(0);
+        if (actual < partitions) {
+            throw new ConnectException("Target topic " + topic + " appeared with " + actual
+                    + " partitions while the restore was creating it with " + partitions);
+        }
+    }
+
+    private void checkConfig(String sourceTopic, String targetTopic, OptionalLong oldestTimestamp) {
+        Config config = topicConfig(targetTopic);
+        String timestampType = value(config, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+        if ("LogAppendTime".equalsIgnoreCase(timestampType)) {
+            throw new ConnectException("Target topic " + targetTopic + " has message.timestamp.type=LogAppendTime: "
+                    + "the broker would replace the original timestamps of the restored records. Set it to "
+                    + "CreateTime and restart the connector.");
+        }
+        if (oldestTimestamp.isEmpty()) {
+            return;
+        }
+        long oldest = oldestTimestamp.getAsLong();
+        String cleanup = value(config, TopicConfig.CLEANUP_POLICY_CONFIG);
+        long retention = parseLong(value(config, TopicConfig.RETENTION_MS_CONFIG), -1);
+        if (cleanup != null && cleanup.contains(TopicConfig.CLEANUP_POLICY_DELETE) && retention >= 0
+                && oldest < nowMillis - retention) {
+            throw new ConnectException("Restoring " + sourceTopic + " into " + targetTopic + " would lose records: "
+                    + "the target topic's retention.ms is " + retention + " and the backup's oldest record has "
+                    + "timestamp " + oldest + " (" + Instant.ofEpochMilli(oldest) + "), so the broker would delete "
+                    + "it right after the restore writes it. Raise retention.ms of " + targetTopic
+                    + " (or set it to -1) and restart the connector.");
+        }
+        long maxAge = parseLong(value(config, "message.timestamp.before.max.ms"), Long.MAX_VALUE);
+        if (maxAge < Long.MAX_VALUE && oldest < nowMillis - maxAge) {
+            throw new ConnectException("Target topic " + targetTopic + " has message.timestamp.before.max.ms="
+                    + maxAge + " and would reject the backup's oldest record of " + sourceTopic + " (timestamp "
+                    + oldest + ", " + Instant.ofEpochMilli(oldest) + "). Raise it and restart the connector.");
+        }
+    }
+
+    private Config topicConfig(String topic) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try {
+            Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(resource)).all()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return configs.get(resource);
+        } catch (Exception e) {
+            throw failure("read the configuration of target topic " + topic, e);
+        }
+    }
+
+    private static String value(Config config, String name) {
+        ConfigEntry entry = config.get(name);
+        return entry == null ? null : entry.value();
+    }
+
+    private static long parseLong(String value, long fallback) {
+        try {
+            return value == null ? fallback : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private static ConnectException failure(String action, Exception e) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        return new ConnectException("Cannot " + action + " in the target cluster (" 
+                + RestoreSourceConfig.TARGET_BOOTSTRAP_SERVERS + "): " + cause, cause);
+    }
+}
