@@ -12,7 +12,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -36,7 +36,7 @@ import java.util.List;
 
 /**
  * An {@link ObjectStore} in an S3 bucket (AWS S3 or an S3-compatible store), on the AWS SDK for Java v2
- * with the Apache HTTP client.
+ * with the Apache HttpClient 5 transport.
  *
  * <p>Guarantees:
  * <ul>
@@ -70,13 +70,12 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     /** Builds the client that {@code config} describes: endpoint, addressing, region, credentials, retries. */
-    @SuppressWarnings("deprecation") // the SDK deprecates ApacheHttpClient (HttpClient 4.x) in favour of apache5-client
     public static S3ObjectStore create(StorageConfig config) {
         if (config.bucket() == null) {
             throw new ConfigException(StorageConfig.S3_BUCKET, null, "a bucket is required for the s3 backend");
         }
         S3ClientBuilder builder = S3Client.builder()
-                .httpClientBuilder(ApacheHttpClient.builder())
+                .httpClientBuilder(Apache5HttpClient.builder())
                 .region(region(config))
                 .credentialsProvider(credentials(config))
                 .forcePathStyle(config.pathStyleAccess())

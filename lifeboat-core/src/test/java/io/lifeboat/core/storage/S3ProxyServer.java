@@ -6,7 +6,7 @@ import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -95,11 +95,10 @@ public final class S3ProxyServer implements AutoCloseable {
     }
 
     /** A client for test setup and inspection (path style, static keys); closed with the server. */
-    @SuppressWarnings("deprecation") // the same (deprecated) HTTP client as production, see S3ObjectStore
     public synchronized S3Client client() {
         if (client == null) {
             client = S3Client.builder()
-                    .httpClientBuilder(ApacheHttpClient.builder())
+                    .httpClientBuilder(Apache5HttpClient.builder())
                     .endpointOverride(endpoint)
                     .forcePathStyle(true)
                     .region(Region.of(REGION))
