@@ -65,7 +65,7 @@ public final class BackupSinkConfig extends AbstractConfig {
                         Importance.HIGH, SEGMENT_MAX_AGE_MS_DOC, SEGMENT_GROUP, ++order, Width.SHORT,
                         "Segment max age (RPO)")
                 .define(SEGMENT_COMPRESSION, Type.STRING, SEGMENT_COMPRESSION_DEFAULT,
-                        ConfigDef.CaseInsensitiveValidString.in(SegmentCompression.configNames()),
+                        ConfigDef.ValidString.in(SegmentCompression.configNames()),
                         Importance.LOW, SEGMENT_COMPRESSION_DOC, SEGMENT_GROUP, ++order, Width.SHORT,
                         "Segment compression")
                 .define(SPOOL_DIR, Type.STRING, null,

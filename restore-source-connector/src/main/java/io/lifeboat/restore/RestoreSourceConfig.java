@@ -1,6 +1,7 @@
 package io.lifeboat.restore;
 
 import io.lifeboat.core.config.StorageConfig;
+import io.lifeboat.core.config.Validators;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -56,11 +57,11 @@ public final class RestoreSourceConfig extends AbstractConfig {
                         Importance.MEDIUM, RESTORE_TOPIC_MAPPING_DOC, RESTORE_GROUP, ++order, Width.LONG,
                         "Topic renames")
                 .define(TARGET_BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE,
-                        (name, value) -> {
+                        Validators.described("host:port list", (name, value) -> {
                             if (value == null || ((List<?>) value).isEmpty()) {
                                 throw new ConfigException(name, value, "the target cluster's bootstrap servers are required");
                             }
-                        },
+                        }),
                         Importance.HIGH, TARGET_BOOTSTRAP_SERVERS_DOC, RESTORE_GROUP, ++order, Width.LONG,
                         "Target cluster bootstrap servers")
                 .define(BATCH_SIZE, Type.INT, 2000, Range.between(1, 100_000),

@@ -1,5 +1,6 @@
 package io.lifeboat.restore;
 
+import io.lifeboat.core.config.Validators;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -14,21 +15,21 @@ public final class TopicMapping {
 
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
-    static final ConfigDef.Validator TOPIC_LIST_VALIDATOR = (name, value) -> {
+    static final ConfigDef.Validator TOPIC_LIST_VALIDATOR = Validators.described("topic names", (name, value) -> {
         for (Object topic : (List<?>) value) {
             if (!TOPIC.matcher(String.valueOf(topic)).matches()) {
                 throw new ConfigException(name, value, "'" + topic + "' is not a valid Kafka topic name");
             }
         }
-    };
+    });
 
-    static final ConfigDef.Validator MAPPING_VALIDATOR = (name, value) -> {
+    static final ConfigDef.Validator MAPPING_VALIDATOR = Validators.described("source:target pairs", (name, value) -> {
         try {
             parse(((List<?>) value).stream().map(String::valueOf).toList());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(name, value, e.getMessage());
         }
-    };
+    });
 
     private final Map<String, String> renames;
 

@@ -86,7 +86,7 @@ public final class StorageConfig {
         int order = 0;
         return def
                 .define(BACKEND, Type.STRING, StorageBackend.S3.configName(),
-                        ConfigDef.CaseInsensitiveValidString.in(StorageBackend.configNames()),
+                        ConfigDef.ValidString.in(StorageBackend.configNames()),
                         Importance.HIGH, BACKEND_DOC, GROUP, ++order, Width.SHORT, "Storage backend")
                 .define(PREFIX, Type.STRING, "", Validators.OBJECT_KEY_PREFIX,
                         Importance.HIGH, PREFIX_DOC, GROUP, ++order, Width.LONG, "Backup set prefix")

@@ -80,6 +80,21 @@ public final class Validators {
         }
     };
 
+    /** {@code check} with a description for the REST API and the generated docs. */
+    public static ConfigDef.Validator described(String description, ConfigDef.Validator check) {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                check.ensureValid(name, value);
+            }
+
+            @Override
+            public String toString() {
+                return description;
+            }
+        };
+    }
+
     private Validators() {
     }
 }
