@@ -1,0 +1,82 @@
+package io.lifeboat.backup;
+
+import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.SegmentDescriptor;
+import io.lifeboat.core.storage.FilesystemObjectStore;
+import io.lifeboat.core.storage.StoredObject;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One task holding 1,000 partitions, each with an open segment bigger than a share of the heap:
+ * Maven runs this test in its own JVM with a 96 MB heap (see the pom), while the open segments
+ * hold 250 MB of records in all. It passes only if open segments live on disk, not in the heap.
+ */
+class ManyPartitionsTest {
+
+    private static final int PARTITIONS = 1_000;
+    private static final int RECORDS_PER_PARTITION = 250;
+    private static final int VALUE_BYTES = 1_000;
+
+    @TempDir
+    Path root;
+    @TempDir
+    Path spool;
+
+    @Test
+    void thousandPartitionsOfOpenSegmentsFitInASmallHeap() throws Exception {
+        assertTrue(Runtime.getRuntime().maxMemory() < 200L * 1024 * 1024,
+                "this test must run with a small heap, see the surefire execution 'small-heap'");
+        BackupSinkTaskTest.FakeTime time = new BackupSinkTaskTest.FakeTime();
+        BackupSinkTask task = new BackupSinkTask(time);
+        task.start(Map.of("storage.backend", "filesystem", "filesystem.root", root.toString(),
+                "spool.dir", spool.toString(), "segment.max.age.ms", "3600000", "segment.compression", "none"));
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            partitions.add(new TopicPartition("wide", p));
+        }
+        task.open(partitions);
+        Random random = new Random(1);
+        byte[] value = new byte[VALUE_BYTES];
+        for (int offset = 0; offset < RECORDS_PER_PARTITION; offset++) {
+            List<SinkRecord> batch = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                random.nextBytes(value);
+                batch.add(new SinkRecord(tp.topic(), tp.partition(), Schema.OPTIONAL_BYTES_SCHEMA, null,
+                        Schema.OPTIONAL_BYTES_SCHEMA, value.clone(), offset, 1L, TimestampType.CREATE_TIME));
+            }
+            task.put(batch);
+        }
+        assertTrue(task.preCommit(Map.of()).values().stream().allMatch(o -> o.offset() == 0),
+                "nothing is durable yet, so every commit stays at offset 0");
+
+        time.advance(3_600_000);
+        task.put(List.of());
+        Map<TopicPartition, OffsetAndMetadata> committed = task.preCommit(Map.of());
+        task.stop();
+
+        assertEquals(PARTITIONS, committed.size());
+        committed.values().forEach(o -> assertEquals(RECORDS_PER_PARTITION, o.offset()));
+        BackupLayout layout = new BackupLayout("");
+        long records = 0;
+        for (StoredObject object : new FilesystemObjectStore(root).list("segments/")) {
+            SegmentDescriptor segment = layout.parseSegmentKey(object.key()).orElseThrow();
+            records += segment.lastOffset() - segment.firstOffset() + 1;
+        }
+        assertEquals((long) PARTITIONS * RECORDS_PER_PARTITION, records);
+    }
+}
