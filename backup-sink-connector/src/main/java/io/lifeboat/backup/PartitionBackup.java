@@ -25,7 +25,8 @@ import java.util.OptionalLong;
  *       delivered, such as a transaction marker);</li>
  *   <li>records that segments in the store already hold are not written again: after the task
  *       (re)starts, the first records it receives are checked against the partition's segments
- *       and skipped while a segment covers them (a restart between upload and offset commit);</li>
+ *       and skipped while a segment covers their offset and timestamp (a restart between upload
+ *       and offset commit);</li>
  *   <li>a record delivered twice in a row (Connect re-delivers a batch after a retriable error) is
  *       appended once.</li>
  * </ul>
@@ -61,7 +62,7 @@ final class PartitionBackup {
         if (offset <= lastSeenOffset) {
             return;
         }
-        if (!caughtUp && isAlreadyStored(offset)) {
+        if (!caughtUp && isAlreadyStored(offset, record.timestamp())) {
             lastSeenOffset = offset;
             durableNextOffset = offset + 1;
             return;
@@ -106,12 +107,17 @@ final class PartitionBackup {
         }
     }
 
-    private boolean isAlreadyStored(long offset) throws IOException {
+    /**
+     * True when a segment in the store covers {@code offset} and its timestamp range admits the
+     * record's timestamp. The timestamp check guards against a topic that was deleted and created
+     * again (its offsets start over): a record of the new topic is not taken for one already stored.
+     */
+    private boolean isAlreadyStored(long offset, Long timestamp) throws IOException {
         if (existing == null) {
             existing = loadExistingSegments();
         }
         for (SegmentDescriptor segment : existing) {
-            if (segment.covers(offset)) {
+            if (segment.covers(offset) && admitsTimestamp(segment, timestamp)) {
                 previousLastOffset = Math.max(previousLastOffset, segment.lastOffset());
                 return true;
             }
@@ -124,6 +130,14 @@ final class PartitionBackup {
         existing = null;
         caughtUp = true;
         return false;
+    }
+
+    private static boolean admitsTimestamp(SegmentDescriptor segment, Long timestamp) {
+        if (timestamp == null || timestamp < 0) {
+            return true;
+        }
+        return segment.minTimestamp() != SegmentDescriptor.NONE
+                && timestamp >= segment.minTimestamp() && timestamp <= segment.maxTimestamp();
     }
 
     private List<SegmentDescriptor> loadExistingSegments() throws IOException {

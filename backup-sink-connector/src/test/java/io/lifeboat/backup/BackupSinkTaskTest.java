@@ -193,6 +193,23 @@ class BackupSinkTaskTest {
     }
 
     @Test
+    void recreatedTopicWhoseOffsetsStartOverIsNotTakenForStoredRecords() throws IOException {
+        BackupSinkTask first = startTask(props(), P0);
+        first.put(records(P0, 0, 5));
+        first.stop();
+
+        BackupSinkTask second = startTask(props(), P0);
+        List<SinkRecord> newTopic = new ArrayList<>();
+        for (long o = 0; o < 3; o++) {
+            newTopic.add(new SinkRecord(P0.topic(), P0.partition(), null, null, Schema.OPTIONAL_BYTES_SCHEMA,
+                    ("new-" + o).getBytes(StandardCharsets.UTF_8), o, 1_800_000_000_000L + o, TimestampType.CREATE_TIME));
+        }
+        second.put(newTopic);
+        assertEquals(3, segments(P0).size(), "the new records form a segment of their own");
+        assertEquals(3L, second.preCommit(Map.of()).get(P0).offset());
+    }
+
+    @Test
     void closedPartitionDropsItsOpenSegment() throws IOException {
         BackupSinkTask task = startTask(props(), P0, P1);
         task.put(records(P0, 0, 1));
