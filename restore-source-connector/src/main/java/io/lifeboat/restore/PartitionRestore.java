@@ -4,6 +4,7 @@ import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.segment.BackupHeader;
 import io.lifeboat.core.segment.BackupRecord;
 import io.lifeboat.core.segment.CorruptSegmentException;
+import io.lifeboat.core.segment.SegmentFetcher;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.header.ConnectHeaders;

@@ -4,6 +4,7 @@ import io.lifeboat.core.LifeboatVersion;
 import io.lifeboat.core.layout.BackupCatalog;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.SegmentDescriptor;
+import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.ObjectStores;
 import io.lifeboat.core.storage.StoredObject;

@@ -2,6 +2,7 @@ package io.lifeboat.restore;
 
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.SegmentDescriptor;
+import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.segment.BackupHeader;
 import io.lifeboat.core.segment.BackupRecord;
 import io.lifeboat.core.segment.RecordEncoder;

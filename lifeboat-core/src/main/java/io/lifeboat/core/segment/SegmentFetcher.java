@@ -1,9 +1,7 @@
-package io.lifeboat.restore;
+package io.lifeboat.core.segment;
 
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.SegmentDescriptor;
-import io.lifeboat.core.segment.CorruptSegmentException;
-import io.lifeboat.core.segment.SegmentReader;
 import io.lifeboat.core.storage.NoSuchObjectException;
 import io.lifeboat.core.storage.ObjectStore;
 
@@ -18,19 +16,20 @@ import java.nio.file.StandardCopyOption;
  * which verifies it whole before any record is read. Memory use is a read buffer, whatever the
  * segment's size; closing the reader's {@link FetchedSegment} removes the file.
  */
-final class SegmentFetcher {
+public final class SegmentFetcher {
 
     private final ObjectStore store;
     private final BackupLayout layout;
     private final Path tempDir;
 
-    SegmentFetcher(ObjectStore store, BackupLayout layout, Path tempDir) {
+    public SegmentFetcher(ObjectStore store, BackupLayout layout, Path tempDir) {
         this.store = store;
         this.layout = layout;
         this.tempDir = tempDir;
     }
 
-    FetchedSegment fetch(SegmentDescriptor segment) throws IOException {
+    /** Copies the segment's object to a local file and opens it; throws when it is missing or corrupt. */
+    public FetchedSegment fetch(SegmentDescriptor segment) throws IOException {
         String key = layout.segmentKey(segment);
         Path file = Files.createTempFile(tempDir, "segment-", ".avro");
         try {
@@ -47,12 +46,12 @@ final class SegmentFetcher {
         }
     }
 
-    String keyOf(SegmentDescriptor segment) {
+    public String keyOf(SegmentDescriptor segment) {
         return layout.segmentKey(segment);
     }
 
     /** An open, verified segment and its local copy. */
-    record FetchedSegment(String key, Path file, SegmentReader reader) implements AutoCloseable {
+    public record FetchedSegment(String key, Path file, SegmentReader reader) implements AutoCloseable {
         @Override
         public void close() throws IOException {
             try {
