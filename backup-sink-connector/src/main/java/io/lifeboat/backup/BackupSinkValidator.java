@@ -1,6 +1,6 @@
 package io.lifeboat.backup;
 
-import io.lifeboat.core.config.ConverterRules;
+import io.lifeboat.core.config.ExactCopyRules;
 import io.lifeboat.core.config.StorageConfig;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigValue;
@@ -17,7 +17,6 @@ import java.util.Map;
 final class BackupSinkValidator {
 
     static final String ISOLATION_LEVEL = "consumer.override.isolation.level";
-    static final String TRANSFORMS = "transforms";
 
     static Config validate(Map<String, String> props, Config base) {
         Map<String, ConfigValue> results = new LinkedHashMap<>();
@@ -25,18 +24,15 @@ final class BackupSinkValidator {
             results.put(value.name(), value);
         }
         StorageConfig.validate(props, results);
-        ConverterRules.requireByteArrayConverters(props, results,
+        ExactCopyRules.requireByteArrayConverters(props, results,
                 "a backup stores the bytes exactly as they are in Kafka, and any other converter would change them");
         String isolation = props.get(ISOLATION_LEVEL);
         if (isolation == null || !isolation.trim().equalsIgnoreCase("read_committed")) {
-            ConverterRules.addError(results, ISOLATION_LEVEL, isolation, ISOLATION_LEVEL + " must be read_committed: "
+            ExactCopyRules.addError(results, ISOLATION_LEVEL, ISOLATION_LEVEL + " must be read_committed: "
                     + "otherwise the backup reads records of aborted transactions, and a restore would bring them back");
         }
-        String transforms = props.get(TRANSFORMS);
-        if (transforms != null && !transforms.isBlank()) {
-            ConverterRules.addError(results, TRANSFORMS, transforms, "a backup takes no transforms: records are "
-                    + "stored exactly as they are in Kafka");
-        }
+        ExactCopyRules.rejectTransforms(props, results, "a backup");
+        ExactCopyRules.rejectErrorTolerance(props, results, "a backup");
         return new Config(List.copyOf(results.values()));
     }
 

@@ -1,6 +1,6 @@
 package io.lifeboat.backup;
 
-import io.lifeboat.core.config.ConverterRules;
+import io.lifeboat.core.config.ExactCopyRules;
 import io.lifeboat.core.segment.BackupHeader;
 import io.lifeboat.core.segment.BackupRecord;
 import org.apache.kafka.common.record.TimestampType;
@@ -36,7 +36,7 @@ final class SinkRecordMapper {
         throw new ConnectException("The " + what + " of " + record.originalTopic() + "-"
                 + record.originalKafkaPartition() + " offset " + record.originalKafkaOffset() + " is a "
                 + value.getClass().getName() + ", not bytes: the backup connector needs "
-                + ConverterRules.BYTE_ARRAY_CONVERTER + " for keys, values and headers");
+                + ExactCopyRules.BYTE_ARRAY_CONVERTER + " for keys, values and headers");
     }
 
     private SinkRecordMapper() {

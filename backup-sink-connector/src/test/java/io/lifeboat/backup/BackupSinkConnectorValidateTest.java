@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BackupSinkConnectorValidateTest {
@@ -78,6 +79,9 @@ class BackupSinkConnectorValidateTest {
         Map<String, List<String>> errors = errors(props);
         assertTrue(errors.get("consumer.override.isolation.level").get(0).contains("aborted transactions"));
         assertTrue(errors.get("transforms").get(0).contains("no transforms"));
+        assertNull(new BackupSinkConnector().validate(props).configValues().stream()
+                .filter(v -> v.name().equals("transforms")).findFirst().orElseThrow().value(),
+                "Connect renders transforms as a list; a value of another type would fail the REST call");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.lifeboat.restore;
 
 import org.apache.kafka.common.TopicPartition;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -21,12 +22,22 @@ final class RestoreOffsets {
     static final String OFFSET = "offset";
     static final String COMPLETE = "complete";
 
+    /**
+     * Connect finds a committed offset by the serialized bytes of this map, so its key order must be
+     * the same in every JVM: a LinkedHashMap, never Map.of (whose order varies between JVMs).
+     */
     static Map<String, Object> sourcePartition(TopicPartition tp) {
-        return Map.of(TOPIC, tp.topic(), PARTITION, tp.partition());
+        Map<String, Object> partition = new LinkedHashMap<>();
+        partition.put(TOPIC, tp.topic());
+        partition.put(PARTITION, tp.partition());
+        return partition;
     }
 
     static Map<String, Object> sourceOffset(long offset, boolean complete) {
-        return Map.of(OFFSET, offset, COMPLETE, complete);
+        Map<String, Object> sourceOffset = new LinkedHashMap<>();
+        sourceOffset.put(OFFSET, offset);
+        sourceOffset.put(COMPLETE, complete);
+        return sourceOffset;
     }
 
     /** Where a partition's restore stands, from a committed offset (null when none). */

@@ -1,7 +1,7 @@
 package io.lifeboat.restore;
 
 import io.lifeboat.core.LifeboatVersion;
-import io.lifeboat.core.config.ConverterRules;
+import io.lifeboat.core.config.ExactCopyRules;
 import io.lifeboat.core.config.StorageConfig;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.ObjectStores;
@@ -78,8 +78,10 @@ public class RestoreSourceConnector extends SourceConnector {
             results.put(value.name(), value);
         }
         StorageConfig.validate(connectorConfigs, results);
-        ConverterRules.requireByteArrayConverters(connectorConfigs, results,
+        ExactCopyRules.requireByteArrayConverters(connectorConfigs, results,
                 "a restore writes the backed-up bytes exactly as they were, and any other converter would change them");
+        ExactCopyRules.rejectTransforms(connectorConfigs, results, "a restore");
+        ExactCopyRules.rejectErrorTolerance(connectorConfigs, results, "a restore");
         return new Config(List.copyOf(results.values()));
     }
 

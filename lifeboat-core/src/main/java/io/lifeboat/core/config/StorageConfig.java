@@ -140,7 +140,7 @@ public final class StorageConfig {
     }
 
     private static void addError(Map<String, ConfigValue> results, String key, String message) {
-        ConverterRules.addError(results, key, null, message);
+        ExactCopyRules.addError(results, key, message);
     }
 
     public StorageBackend backend() {
