@@ -4,7 +4,6 @@ import io.lifeboat.core.LifeboatVersion;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.segment.RecordEncoder;
 import io.lifeboat.core.segment.SegmentFileWriter;
-import io.lifeboat.core.segment.SegmentSpool;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.ObjectStores;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -24,7 +23,9 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -48,6 +49,7 @@ public class BackupSinkTask extends SinkTask {
     private final Time time;
     private final Map<TopicPartition, PartitionBackup> partitions = new HashMap<>();
     private final RecordEncoder encoder = new RecordEncoder();
+    private final Set<TopicPartition> pendingMarkers = new HashSet<>();
     private ObjectStore store;
     private BackupLayout layout;
     private SegmentPublisher publisher;
@@ -101,11 +103,19 @@ public class BackupSinkTask extends SinkTask {
         for (TopicPartition tp : assigned) {
             partitions.computeIfAbsent(tp, p -> new PartitionBackup(p, spoolDir, store, layout));
         }
+        pendingMarkers.addAll(assigned);
         try {
-            markers.ensure(assigned);
+            writePendingMarkers();
         } catch (IOException e) {
-            throw new ConnectException("Cannot record the partitions " + assigned + " in " + store.describe()
-                    + ": " + e.getMessage(), e);
+            log.warn("Cannot record the partitions {} in {} yet; will retry with the next records: {}",
+                    assigned, store.describe(), e.getMessage());
+        }
+    }
+
+    private void writePendingMarkers() throws IOException {
+        if (!pendingMarkers.isEmpty()) {
+            markers.ensure(pendingMarkers);
+            pendingMarkers.clear();
         }
     }
 
@@ -113,6 +123,7 @@ public class BackupSinkTask extends SinkTask {
     public synchronized void put(Collection<SinkRecord> records) {
         long now = time.milliseconds();
         try {
+            writePendingMarkers();
             for (SinkRecord record : records) {
                 PartitionBackup backup = partitions.get(
                         new TopicPartition(record.originalTopic(), record.originalKafkaPartition()));
@@ -174,12 +185,26 @@ public class BackupSinkTask extends SinkTask {
         // Nothing: preCommit() commits only durable offsets and never forces a segment out early.
     }
 
+    /**
+     * Uploads the open segments of the revoked partitions, so that frequent rebalances cannot keep
+     * records out of the store longer than segment.max.age.ms. Their offsets are not committed
+     * (Connect took the commit from preCommit() before calling close()); the next owner finds the
+     * segments in the store and skips the records they hold.
+     */
     @Override
     public synchronized void close(Collection<TopicPartition> revoked) {
+        pendingMarkers.removeAll(revoked);
         for (TopicPartition tp : revoked) {
             PartitionBackup backup = partitions.remove(tp);
-            if (backup != null) {
-                discard(backup);
+            if (backup == null) {
+                continue;
+            }
+            try {
+                backup.publish(publisher);
+            } catch (IOException | RuntimeException e) {
+                log.warn("Cannot upload the open segment of revoked partition {}; its records will be consumed "
+                        + "again by the next owner: {}", tp, e.getMessage());
+                backup.discard();
             }
         }
     }
@@ -200,7 +225,7 @@ public class BackupSinkTask extends SinkTask {
     }
 
     private void stopLocked() {
-        partitions.values().forEach(this::discard);
+        partitions.values().forEach(PartitionBackup::discard);
         partitions.clear();
         if (store != null) {
             store.close();
@@ -208,20 +233,6 @@ public class BackupSinkTask extends SinkTask {
         }
         if (spoolDir != null) {
             deleteQuietly(spoolDir);
-        }
-    }
-
-    private void discard(PartitionBackup backup) {
-        try {
-            OptionalLong open = backup.openSegment().map(SegmentSpool::firstOffset)
-                    .map(OptionalLong::of).orElse(OptionalLong.empty());
-            backup.discard();
-            if (open.isPresent()) {
-                log.debug("Dropped the open segment of {} from offset {}: it will be consumed again",
-                        backup.partition(), open.getAsLong());
-            }
-        } catch (IOException e) {
-            log.warn("Cannot remove the spool of {}: {}", backup.partition(), e.getMessage());
         }
     }
 

@@ -8,6 +8,7 @@ import io.lifeboat.core.segment.SegmentSpool;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.StoredObject;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -67,10 +68,18 @@ final class PartitionBackup {
             durableNextOffset = offset + 1;
             return;
         }
-        if (spool == null) {
-            spool = new SegmentSpool(spoolDir, partition, previousLastOffset, nowMillis);
+        try {
+            if (spool == null) {
+                spool = new SegmentSpool(spoolDir, partition, previousLastOffset, nowMillis);
+            }
+            spool.append(record, encoder);
+        } catch (IOException e) {
+            discard();
+            throw new ConnectException("Cannot write offset " + offset + " of " + partition + " to the local spool in "
+                    + spoolDir + " (" + BackupSinkConfig.SPOOL_DIR + "), for example because the disk is full: "
+                    + e.getMessage() + ". Nothing after the last committed offset is lost; restart the task once "
+                    + "there is room.", e);
         }
-        spool.append(record, encoder);
         lastSeenOffset = offset;
     }
 
@@ -87,37 +96,51 @@ final class PartitionBackup {
         SegmentDescriptor segment = publisher.publish(spool);
         previousLastOffset = segment.lastOffset();
         durableNextOffset = segment.lastOffset() + 1;
-        spool.close();
+        SegmentSpool published = spool;
         spool = null;
+        published.close();
     }
 
     /** The offset to commit to Kafka: everything before it is durable. Empty when nothing is yet. */
     OptionalLong committableOffset() {
-        if (spool != null) {
+        if (spool != null && spool.recordCount() > 0) {
             return OptionalLong.of(spool.firstOffset());
         }
         return durableNextOffset < 0 ? OptionalLong.empty() : OptionalLong.of(durableNextOffset);
     }
 
     /** Drops the open segment (it was not durable, so its records will be consumed again). */
-    void discard() throws IOException {
+    void discard() {
         if (spool != null) {
-            spool.close();
+            SegmentSpool dropped = spool;
             spool = null;
+            try {
+                dropped.close();
+            } catch (IOException e) {
+                // the spool file is in the task's own folder, removed when the task stops
+            }
         }
     }
 
     /**
-     * True when a segment in the store covers {@code offset} and its timestamp range admits the
-     * record's timestamp. The timestamp check guards against a topic that was deleted and created
-     * again (its offsets start over): a record of the new topic is not taken for one already stored.
+     * True when a segment in the store already holds {@code offset}. A segment that covers the
+     * offset but whose timestamp range does not admit the record's timestamp means the partition
+     * now holds other records at the same offsets: the topic was deleted and created again. Mixing
+     * both in one backup set would make a restore interleave them, so that is an error.
      */
     private boolean isAlreadyStored(long offset, Long timestamp) throws IOException {
         if (existing == null) {
             existing = loadExistingSegments();
         }
         for (SegmentDescriptor segment : existing) {
-            if (segment.covers(offset) && admitsTimestamp(segment, timestamp)) {
+            if (segment.covers(offset)) {
+                if (!admitsTimestamp(segment, timestamp)) {
+                    throw new ConnectException("Offset " + offset + " of " + partition + " (timestamp " + timestamp
+                            + ") is already in the backup, in segment " + layout.segmentKey(segment) + " of records "
+                            + "with timestamps " + segment.minTimestamp() + ".." + segment.maxTimestamp() + ": the "
+                            + "topic was deleted and created again since it was backed up. Back it up into a new "
+                            + "storage.prefix so that one backup set holds one incarnation of the topic.");
+                }
                 previousLastOffset = Math.max(previousLastOffset, segment.lastOffset());
                 return true;
             }

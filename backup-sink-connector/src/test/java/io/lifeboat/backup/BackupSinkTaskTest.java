@@ -193,7 +193,7 @@ class BackupSinkTaskTest {
     }
 
     @Test
-    void recreatedTopicWhoseOffsetsStartOverIsNotTakenForStoredRecords() throws IOException {
+    void recreatedTopicWhoseOffsetsStartOverIsAnError() throws IOException {
         BackupSinkTask first = startTask(props(), P0);
         first.put(records(P0, 0, 5));
         first.stop();
@@ -204,20 +204,44 @@ class BackupSinkTaskTest {
             newTopic.add(new SinkRecord(P0.topic(), P0.partition(), null, null, Schema.OPTIONAL_BYTES_SCHEMA,
                     ("new-" + o).getBytes(StandardCharsets.UTF_8), o, 1_800_000_000_000L + o, TimestampType.CREATE_TIME));
         }
-        second.put(newTopic);
-        assertEquals(3, segments(P0).size(), "the new records form a segment of their own");
-        assertEquals(3L, second.preCommit(Map.of()).get(P0).offset());
+        ConnectException e = assertThrows(ConnectException.class, () -> second.put(newTopic));
+        assertTrue(e.getMessage().contains("deleted and created again"), e.getMessage());
+        assertTrue(e.getMessage().contains("orders-0"), e.getMessage());
+        assertEquals(2, segments(P0).size(), "nothing of the new topic was mixed into the backup set");
     }
 
     @Test
-    void closedPartitionDropsItsOpenSegment() throws IOException {
+    void revokedPartitionUploadsItsOpenSegmentAndTheNextOwnerSkipsIt() throws IOException {
         BackupSinkTask task = startTask(props(), P0, P1);
         task.put(records(P0, 0, 1));
         task.close(List.of(P0));
         assertTrue(task.preCommit(Map.of()).isEmpty());
-        try (var files = Files.list(spool)) {
-            assertEquals(1, files.count(), "one task folder");
+        assertEquals(1, segments(P0).size(), "the open segment was uploaded on revocation");
+
+        BackupSinkTask next = startTask(props(), P0);
+        next.put(records(P0, 0, 3));
+        assertEquals(List.of(0L, 1L, 2L, 3L), storedRecordsAfterFlush(next).stream().map(BackupRecord::offset).toList());
+    }
+
+    @Test
+    void spoolWriteFailureFailsTheTaskWithoutClaimingAnything() throws IOException {
+        BackupSinkTask task = startTask(props(), P0);
+        task.put(records(P0, 0, 1));
+        try (var dirs = Files.list(spool)) {
+            Path taskDir = dirs.findFirst().orElseThrow();
+            try (var files = Files.list(taskDir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(taskDir);
+            Files.writeString(taskDir, "not a folder");
         }
+        task.close(List.of(P0));
+        task.open(List.of(P0));
+        ConnectException e = assertThrows(ConnectException.class, () -> task.put(records(P0, 2, 2)));
+        assertTrue(e.getMessage().contains("offset 2 of orders-0"), e.getMessage());
+        assertTrue(task.preCommit(Map.of()).isEmpty(), "nothing is claimed after the failure");
     }
 
     @Test
