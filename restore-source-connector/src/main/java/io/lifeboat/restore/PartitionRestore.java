@@ -29,6 +29,9 @@ import java.util.Set;
  */
 final class PartitionRestore {
 
+    /** Bytes of keys, values and headers after which a batch is handed over, whatever its count. */
+    static final long MAX_BATCH_BYTES = 16L * 1024 * 1024;
+
     private final TopicPartition source;
     private final String targetTopic;
     private final List<SegmentDescriptor> segments;
@@ -71,13 +74,17 @@ final class PartitionRestore {
         return restored;
     }
 
-    /** Up to {@code max} records for Connect to write, in order; empty when complete. */
+    /**
+     * Up to {@code max} records (and about {@link #MAX_BATCH_BYTES}) for Connect to write, in
+     * order; empty when complete.
+     */
     List<SourceRecord> poll(int max) throws IOException {
         if (deferredFailure != null) {
             throw deferredFailure;
         }
         List<SourceRecord> batch = new ArrayList<>();
-        while (!complete && batch.size() < max) {
+        long bytes = 0;
+        while (!complete && batch.size() < max && bytes < MAX_BATCH_BYTES) {
             BackupRecord record = peeked != null ? peeked : nextRecord();
             peeked = null;
             if (record == null) {
@@ -93,12 +100,21 @@ final class PartitionRestore {
             }
             complete = peeked == null;
             batch.add(toSourceRecord(record, complete));
+            bytes += size(record);
         }
         restored += batch.size();
         if (complete) {
             closeCurrent();
         }
         return batch;
+    }
+
+    private static long size(BackupRecord record) {
+        long size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+        for (BackupHeader header : record.headers()) {
+            size += header.key().length() + (header.value() == null ? 0 : header.value().length);
+        }
+        return size;
     }
 
     void close() throws IOException {

@@ -47,7 +47,8 @@ public class RestoreSourceConnector extends SourceConnector {
             TargetTopicPreparer preparer = new TargetTopicPreparer(admin, System.currentTimeMillis());
             for (RestorePlanner.TopicPlan topic : plan.topics()) {
                 preparer.prepare(topic.sourceTopic(), topic.targetTopic(), topic.partitions(),
-                        plan.catalog().oldestTimestamp(topic.sourceTopic()));
+                        plan.catalog().oldestTimestamp(topic.sourceTopic()),
+                        plan.catalog().newestTimestamp(topic.sourceTopic()));
             }
         }
         this.partitions = plan.partitions();

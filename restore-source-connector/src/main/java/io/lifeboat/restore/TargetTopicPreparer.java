@@ -44,7 +44,8 @@ final class TargetTopicPreparer {
      * @param partitions      partition count the backup needs
      * @param oldestTimestamp oldest record timestamp in the backup of the topic, if any
      */
-    void prepare(String sourceTopic, String targetTopic, int partitions, OptionalLong oldestTimestamp) {
+    void prepare(String sourceTopic, String targetTopic, int partitions, OptionalLong oldestTimestamp,
+                 OptionalLong newestTimestamp) {
         Optional<TopicDescription> existing = describe(targetTopic);
         if (existing.isEmpty()) {
             create(targetTopic, partitions);
@@ -55,6 +56,7 @@ final class TargetTopicPreparer {
                     + " (or delete it so that the restore creates it) and restart the connector.");
         }
         checkConfig(sourceTopic, targetTopic, oldestTimestamp);
+        checkNewest(sourceTopic, targetTopic, newestTimestamp);
     }
 
     private Optional<TopicDescription> describe(String topic) {
@@ -121,6 +123,20 @@ final class TargetTopicPreparer {
             throw new ConnectException("Target topic " + targetTopic + " has message.timestamp.before.max.ms="
                     + maxAge + " and would reject the backup's oldest record of " + sourceTopic + " (timestamp "
                     + oldest + ", " + Instant.ofEpochMilli(oldest) + "). Raise it and restart the connector.");
+        }
+    }
+
+    private void checkNewest(String sourceTopic, String targetTopic, OptionalLong newestTimestamp) {
+        if (newestTimestamp.isEmpty()) {
+            return;
+        }
+        long newest = newestTimestamp.getAsLong();
+        long maxAhead = parseLong(value(topicConfig(targetTopic), "message.timestamp.after.max.ms"), Long.MAX_VALUE);
+        if (maxAhead < Long.MAX_VALUE && newest > nowMillis + maxAhead) {
+            throw new ConnectException("Target topic " + targetTopic + " has message.timestamp.after.max.ms="
+                    + maxAhead + " and would reject the backup's newest record of " + sourceTopic + " (timestamp "
+                    + newest + ", " + Instant.ofEpochMilli(newest) + ", in the future of this worker's clock). "
+                    + "Raise it and restart the connector.");
         }
     }
 

@@ -112,6 +112,16 @@ public final class BackupCatalog {
                 .min();
     }
 
+    /** Largest record timestamp in the topic's backup. */
+    public OptionalLong newestTimestamp(String topic) {
+        return segments.entrySet().stream()
+                .filter(e -> e.getKey().topic().equals(topic))
+                .flatMap(e -> e.getValue().stream())
+                .mapToLong(SegmentDescriptor::maxTimestamp)
+                .filter(ts -> ts != SegmentDescriptor.NONE)
+                .max();
+    }
+
     /** Keys under the segments folder that are not segment keys of this layout. */
     public List<String> unrecognizedKeys() {
         return unrecognized;

@@ -18,6 +18,8 @@ import java.nio.file.StandardCopyOption;
  */
 public final class SegmentFetcher {
 
+    private static final int DOWNLOAD_ATTEMPTS = 3;
+
     private final ObjectStore store;
     private final BackupLayout layout;
     private final Path tempDir;
@@ -33,16 +35,32 @@ public final class SegmentFetcher {
         String key = layout.segmentKey(segment);
         Path file = Files.createTempFile(tempDir, "segment-", ".avro");
         try {
-            try (InputStream in = store.open(key)) {
-                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            } catch (NoSuchObjectException e) {
-                throw new CorruptSegmentException("segment " + key + " (" + segment.describeRange() + ") was listed "
-                        + "in " + store.describe() + " but can no longer be read: it is missing", e);
-            }
+            download(key, segment, file);
             return new FetchedSegment(key, file, SegmentReader.open(file, key, segment));
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(file);
             throw e;
+        }
+    }
+
+    /**
+     * The store's client retries failed requests; a connection lost in the middle of a download is
+     * retried here, a few times, from the start.
+     */
+    private void download(String key, SegmentDescriptor segment, Path file) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try (InputStream in = store.open(key)) {
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+                return;
+            } catch (NoSuchObjectException e) {
+                throw new CorruptSegmentException("segment " + key + " (" + segment.describeRange() + ") was listed "
+                        + "in " + store.describe() + " but can no longer be read: it is missing", e);
+            } catch (IOException e) {
+                if (attempt >= DOWNLOAD_ATTEMPTS) {
+                    throw new IOException("cannot download segment " + key + " (" + segment.describeRange() + ") from "
+                            + store.describe() + " after " + attempt + " attempts: " + e.getMessage(), e);
+                }
+            }
         }
     }
 

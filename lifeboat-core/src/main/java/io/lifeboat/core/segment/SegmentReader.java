@@ -67,9 +67,9 @@ public final class SegmentReader implements AutoCloseable {
         String where = describe(objectKey, header);
         try {
             if (!stream.hasNext()) {
-                if (read != header.recordCount()) {
-                    throw new CorruptSegmentException(where + " holds " + read + " records, its header says "
-                            + header.recordCount());
+                if (read != header.recordCount() || lastOffset != header.lastOffset()) {
+                    throw new CorruptSegmentException(where + " holds " + read + " records up to offset " + lastOffset
+                            + ", its header says " + header.recordCount() + " up to " + header.lastOffset());
                 }
                 return null;
             }
@@ -80,7 +80,7 @@ public final class SegmentReader implements AutoCloseable {
                         + record.partition() + " at offset " + record.offset());
             }
             if (record.offset() <= lastOffset || record.offset() < header.firstOffset()
-                    || record.offset() > header.lastOffset()) {
+                    || record.offset() > header.lastOffset() || read == 1 && record.offset() != header.firstOffset()) {
                 throw new CorruptSegmentException(where + " holds offset " + record.offset() + " after offset "
                         + lastOffset + ", outside ascending order or its range");
             }

@@ -62,6 +62,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     private final S3Client s3;
     private final String bucket;
+    private AutoCloseable credentials;
 
     /** A store over an existing client, which this store closes on {@link #close()}. */
     public S3ObjectStore(S3Client s3, String bucket) {
@@ -74,15 +75,20 @@ public final class S3ObjectStore implements ObjectStore {
         if (config.bucket() == null) {
             throw new ConfigException(StorageConfig.S3_BUCKET, null, "a bucket is required for the s3 backend");
         }
+        AwsCredentialsProvider credentials = credentials(config);
         S3ClientBuilder builder = S3Client.builder()
                 .httpClientBuilder(Apache5HttpClient.builder())
                 .region(region(config))
-                .credentialsProvider(credentials(config))
+                .credentialsProvider(credentials)
                 .forcePathStyle(config.pathStyleAccess())
                 .overrideConfiguration(o -> o.retryStrategy(
                         AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build()));
         config.endpoint().ifPresent(builder::endpointOverride);
-        return new S3ObjectStore(builder.build(), config.bucket());
+        S3ObjectStore store = new S3ObjectStore(builder.build(), config.bucket());
+        if (credentials instanceof AutoCloseable closeable) {
+            store.credentials = closeable; // the client does not close a provider it was given
+        }
+        return store;
     }
 
     private static Region region(StorageConfig config) {
@@ -221,6 +227,13 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public void close() {
         s3.close();
+        if (credentials != null) {
+            try {
+                credentials.close();
+            } catch (Exception e) {
+                log.debug("Closing the credentials provider of {} failed: {}", describe(), e.getMessage());
+            }
+        }
     }
 
     @Override
