@@ -140,14 +140,36 @@ final class TargetTopicPreparer {
         }
     }
 
+    /**
+     * The topic's configuration. Right after a topic is created, brokers may not know it yet and
+     * answer UNKNOWN_TOPIC_OR_PARTITION for a moment: that is retried until the timeout.
+     */
     private Config topicConfig(String topic) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        long deadline = System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(resource)).all()
+                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return configs.get(resource);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+                        || System.currentTimeMillis() > deadline) {
+                    throw failure("read the configuration of target topic " + topic, e);
+                }
+                pause(topic);
+            } catch (Exception e) {
+                throw failure("read the configuration of target topic " + topic, e);
+            }
+        }
+    }
+
+    private static void pause(String topic) {
         try {
-            Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(resource)).all()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            return configs.get(resource);
-        } catch (Exception e) {
-            throw failure("read the configuration of target topic " + topic, e);
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while waiting for target topic " + topic + " to appear", e);
         }
     }
 
