@@ -2,7 +2,7 @@ package io.lifeboat.restore;
 
 import org.apache.kafka.common.TopicPartition;
 
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -23,18 +23,20 @@ final class RestoreOffsets {
     static final String COMPLETE = "complete";
 
     /**
-     * Connect finds a committed offset by the serialized bytes of this map, so its key order must be
-     * the same in every JVM: a LinkedHashMap, never Map.of (whose order varies between JVMs).
+     * Connect finds a committed offset by the serialized (JSON) bytes of this map, so its key order
+     * must be the one Connect itself produces when it reads keys back (its JsonConverter makes a
+     * HashMap, for the REST offsets API): a HashMap, whose order is the same in every JVM. Never
+     * Map.of, whose order varies between JVMs.
      */
     static Map<String, Object> sourcePartition(TopicPartition tp) {
-        Map<String, Object> partition = new LinkedHashMap<>();
+        Map<String, Object> partition = new HashMap<>();
         partition.put(TOPIC, tp.topic());
         partition.put(PARTITION, tp.partition());
         return partition;
     }
 
     static Map<String, Object> sourceOffset(long offset, boolean complete) {
-        Map<String, Object> sourceOffset = new LinkedHashMap<>();
+        Map<String, Object> sourceOffset = new HashMap<>();
         sourceOffset.put(OFFSET, offset);
         sourceOffset.put(COMPLETE, complete);
         return sourceOffset;
