@@ -1,0 +1,137 @@
+package io.lifeboat.cli;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Waits for Lifeboat connectors, watching what users can watch: a backup's committed consumer offsets
+ * and the connector status. A FAILED connector or task ends a wait at once with its stack trace.
+ * {@link RestoreWatch} waits for restores.
+ */
+public final class ConnectorProgress {
+
+    private final EmbeddedConnectCluster cluster;
+    private final Admin admin;
+
+    public ConnectorProgress(EmbeddedKafkaConnect connect) {
+        this.cluster = connect.cluster();
+        this.admin = connect.admin();
+    }
+
+    /**
+     * Waits until the backup connector {@code name} has committed, for every partition of the snapshots,
+     * an offset past the partition's last record: everything before it is durable in the store.
+     */
+    public void awaitBackupCaughtUp(String name, Collection<TopicSnapshot> snapshots, Duration timeout) throws Exception {
+        Map<TopicPartition, Long> needed = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+        for (TopicSnapshot snapshot : snapshots) {
+            snapshot.partitions().forEach((partition, records) -> {
+                if (!records.isEmpty()) {
+                    needed.put(new TopicPartition(snapshot.topic(), partition), records.get(records.size() - 1).offset() + 1);
+                }
+            });
+        }
+        AtomicReference<String> state = new AtomicReference<>("no offsets committed yet");
+        Await.condition("backup connector " + name + " to commit offsets past the last record of every partition",
+                timeout, () -> {
+                    failIfFailed(name);
+                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("connect-" + name)
+                            .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+                    List<String> behind = new ArrayList<>();
+                    needed.forEach((tp, offset) -> {
+                        OffsetAndMetadata c = committed.get(tp);
+                        if (c == null || c.offset() < offset) {
+                            behind.add(tp + " at " + (c == null ? "none" : c.offset()) + " of " + offset);
+                        }
+                    });
+                    state.set(behind.size() + " partitions behind: " + behind);
+                    return behind.isEmpty();
+                }, state::get);
+    }
+
+    /** Waits until a task of connector {@code name} is FAILED and returns its stack trace. */
+    public String awaitTaskFailure(String name, Duration timeout) throws Exception {
+        AtomicReference<String> state = new AtomicReference<>("no status yet");
+        return Await.result("a task of connector " + name + " to fail", timeout, () -> {
+            Optional<ConnectorStateInfo> info = status(name);
+            info.ifPresent(i -> state.set(describe(i)));
+            return info.flatMap(i -> i.tasks().stream().filter(t -> "FAILED".equals(t.state()))
+                    .map(t -> String.valueOf(t.trace())).findFirst());
+        }, state::get);
+    }
+
+    /** Waits until the connector and at least one task are RUNNING (or throws if one FAILED). */
+    public void awaitRunning(String name, Duration timeout) throws Exception {
+        AtomicReference<String> state = new AtomicReference<>("no status yet");
+        Await.condition("connector " + name + " to run", timeout, () -> {
+            failIfFailed(name);
+            Optional<ConnectorStateInfo> info = status(name);
+            info.ifPresent(i -> state.set(describe(i)));
+            return info.map(i -> "RUNNING".equals(i.connector().state()) && !i.tasks().isEmpty()
+                    && i.tasks().stream().allMatch(t -> "RUNNING".equals(t.state()))).orElse(false);
+        }, state::get);
+    }
+
+    /** Deletes a connector and waits until the worker no longer knows it. */
+    public void deleteConnector(String name, Duration timeout) throws Exception {
+        cluster.deleteConnector(name);
+        Await.condition("connector " + name + " to be deleted", timeout,
+                () -> !cluster.connectors().contains(name), () -> "still listed");
+    }
+
+    /** Throws {@link ConnectorFailedException} when the connector or one of its tasks is FAILED. */
+    public void failIfFailed(String name) {
+        Optional<ConnectorStateInfo> info = status(name);
+        if (info.isEmpty()) {
+            return;
+        }
+        if ("FAILED".equals(info.get().connector().state())) {
+            throw new ConnectorFailedException("Connector " + name + " FAILED: " + info.get().connector().trace());
+        }
+        for (ConnectorStateInfo.TaskState task : info.get().tasks()) {
+            if ("FAILED".equals(task.state())) {
+                throw new ConnectorFailedException("Task " + task.id() + " of connector " + name + " FAILED: "
+                        + task.trace());
+            }
+        }
+    }
+
+    private Optional<ConnectorStateInfo> status(String name) {
+        try {
+            return Optional.of(cluster.connectorStatus(name));
+        } catch (ConnectException e) {
+            return Optional.empty(); // not created yet, or the worker is rebalancing
+        }
+    }
+
+    private static String describe(ConnectorStateInfo info) {
+        Map<Integer, String> tasks = new HashMap<>();
+        info.tasks().forEach(t -> tasks.put(t.id(), t.state()));
+        return "connector " + info.connector().state() + ", tasks " + tasks;
+    }
+
+    /** A connector or task reached the FAILED state; the message holds its stack trace. */
+    public static final class ConnectorFailedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public ConnectorFailedException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.cli.BackupCatalog.PartitionEntry;
+import io.lifeboat.cli.BackupCatalog.SegmentEntry;
+import io.lifeboat.core.layout.SegmentDescriptor;
+import io.lifeboat.core.storage.ObjectStore;
+import io.lifeboat.core.storage.StoredObject;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.SortedMap;
+
+/** {@code lifeboat list}: the topics, partitions and segments of a backup set, with offsets and sizes. */
+public final class ListCommand {
+
+    private ListCommand() {
+    }
+
+    public static int run(Args args, PrintStream out) throws Exception {
+        StoreOptions options = StoreOptions.from(args);
+        try (ObjectStore store = options.open()) {
+            BackupCatalog catalog = BackupCatalog.load(store, options.layout());
+            out.println("Backup set " + catalog.description());
+            if (catalog.isEmpty()) {
+                out.println("  (empty: no partitions and no segments)");
+                return 0;
+            }
+            for (var topic : catalog.topics().entrySet()) {
+                printTopic(topic.getKey(), topic.getValue(), out);
+            }
+            for (StoredObject object : catalog.unrecognized()) {
+                out.println("unrecognized object " + object.key() + " (" + object.size() + " bytes)");
+            }
+            return 0;
+        }
+    }
+
+    private static void printTopic(String topic, SortedMap<Integer, PartitionEntry> partitions, PrintStream out) {
+        long segments = partitions.values().stream().mapToLong(p -> p.segments().size()).sum();
+        long bytes = partitions.values().stream().mapToLong(PartitionEntry::bytes).sum();
+        out.printf("topic %s: %d partitions, %d segments, %d bytes%n", topic, partitions.size(), segments, bytes);
+        for (PartitionEntry partition : partitions.values()) {
+            String marker = partition.marked() ? "" : " (no partition marker)";
+            if (partition.segments().isEmpty()) {
+                out.printf("  partition %d: no records%s%n", partition.partition().partition(), marker);
+                continue;
+            }
+            SegmentDescriptor first = partition.segments().get(0).descriptor();
+            SegmentDescriptor last = partition.segments().get(partition.segments().size() - 1).descriptor();
+            out.printf("  partition %d: %d segments, offsets %d..%d, %d bytes%s%n", partition.partition().partition(),
+                    partition.segments().size(), first.firstOffset(), last.lastOffset(), partition.bytes(), marker);
+            for (SegmentEntry segment : partition.segments()) {
+                SegmentDescriptor d = segment.descriptor();
+                out.printf("    offsets %d..%d  %d bytes  timestamps %s..%s  %s%n", d.firstOffset(), d.lastOffset(),
+                        segment.size(), time(d.minTimestamp()), time(d.maxTimestamp()), segment.key());
+            }
+        }
+    }
+
+    private static String time(long millis) {
+        return millis == SegmentDescriptor.NONE ? "none" : Instant.ofEpochMilli(millis).toString();
+    }
+}

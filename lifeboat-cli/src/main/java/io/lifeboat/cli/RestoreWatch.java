@@ -1,0 +1,162 @@
+package io.lifeboat.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Waits for a restore connector to finish: until its source offsets ({@code GET /connectors/<name>/offsets},
+ * keyed by the backed-up topic-partition) say {@code "complete": true} for every non-empty partition, or
+ * until every target partition has held as many records as the original for a few offset-flush intervals
+ * (then the source offsets are late or wrong, which {@link Completion#RECORD_COUNTS} reports). A FAILED
+ * connector or task ends the wait at once.
+ */
+public final class RestoreWatch {
+
+    /** How a restore was seen to finish. */
+    public enum Completion {
+        /** Every partition's source offset says {@code complete: true}. */
+        SOURCE_OFFSETS,
+        /** The target partitions hold all records, but the source offsets did not (yet) say so. */
+        RECORD_COUNTS
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration OFFSETS_GRACE =
+            Duration.ofMillis(3 * EmbeddedKafkaConnect.OFFSET_FLUSH_INTERVAL_MS + 4_000);
+
+    private final ConnectorProgress progress;
+    private final Admin admin;
+    private final String restUrl;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private volatile String lastAnswer = "nothing yet";
+
+    public RestoreWatch(EmbeddedKafkaConnect connect) {
+        this.progress = new ConnectorProgress(connect);
+        this.admin = connect.admin();
+        this.restUrl = connect.restUrl().endsWith("/") ? connect.restUrl() : connect.restUrl() + "/";
+    }
+
+    /** Waits for a restore of {@code originals} into topics of the same names. */
+    public Completion awaitComplete(String name, Collection<TopicSnapshot> originals, Duration timeout) throws Exception {
+        return awaitComplete(name, originals, Map.of(), timeout);
+    }
+
+    /**
+     * @param renamed target topic by backed-up topic, for topics restored under another name
+     */
+    public Completion awaitComplete(String name, Collection<TopicSnapshot> originals, Map<String, String> renamed,
+                                    Duration timeout) throws Exception {
+        Map<String, Long> needed = new TreeMap<>(); // "topic-partition" of the original -> records
+        for (TopicSnapshot snapshot : originals) {
+            snapshot.partitions().forEach((partition, records) -> {
+                if (!records.isEmpty()) {
+                    needed.put(snapshot.topic() + "-" + partition, (long) records.size());
+                }
+            });
+        }
+        AtomicReference<String> state = new AtomicReference<>("nothing seen yet");
+        long[] allRecordsSince = {0};
+        return Await.result("restore connector " + name + " to finish", timeout, () -> {
+            progress.failIfFailed(name);
+            Map<String, Map<String, ?>> offsets = sourceOffsets(name);
+            List<String> pending = new ArrayList<>();
+            needed.keySet().forEach(partition -> {
+                Map<String, ?> offset = offsets.get(partition);
+                if (offset == null || !Boolean.TRUE.equals(offset.get("complete"))) {
+                    pending.add(partition + " at " + offset);
+                }
+            });
+            if (pending.isEmpty()) {
+                return Optional.of(Completion.SOURCE_OFFSETS);
+            }
+            List<String> missing = shortTargets(originals, renamed, needed);
+            state.set(pending.size() + " partitions without complete=true in their source offset " + pending
+                    + "; target partitions short of records: " + missing
+                    + "; GET /connectors/" + name + "/offsets answered " + abbreviate(lastAnswer));
+            if (!missing.isEmpty()) {
+                allRecordsSince[0] = 0;
+                return Optional.empty();
+            }
+            // Source offsets are committed every offset.flush.interval.ms, after the records: give them time.
+            if (allRecordsSince[0] == 0) {
+                allRecordsSince[0] = System.nanoTime();
+            }
+            return System.nanoTime() - allRecordsSince[0] > OFFSETS_GRACE.toNanos()
+                    ? Optional.of(Completion.RECORD_COUNTS) : Optional.empty();
+        }, state::get);
+    }
+
+    /** Source offsets by "topic-partition" of the backed-up topic; empty while the connector is unknown. */
+    public Map<String, Map<String, ?>> sourceOffsets(String name) throws Exception {
+        Map<String, Map<String, ?>> result = new TreeMap<>();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(restUrl + "connectors/" + name
+                + "/offsets")).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        lastAnswer = response.statusCode() + " " + response.body();
+        if (response.statusCode() != 200) {
+            return result; // not created yet, or the worker is rebalancing
+        }
+        for (JsonNode entry : JSON.readTree(response.body()).path("offsets")) {
+            JsonNode partition = entry.path("partition");
+            @SuppressWarnings("unchecked")
+            Map<String, ?> offset = JSON.convertValue(entry.path("offset"), Map.class);
+            result.put(partition.path("topic").asText() + "-" + partition.path("partition").asText(), offset);
+        }
+        return result;
+    }
+
+    /** Target partitions whose end offset is below the original's record count. */
+    private List<String> shortTargets(Collection<TopicSnapshot> originals, Map<String, String> renamed,
+                                      Map<String, Long> needed) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        Map<TopicPartition, Long> expected = new HashMap<>();
+        for (TopicSnapshot snapshot : originals) {
+            String target = renamed.getOrDefault(snapshot.topic(), snapshot.topic());
+            for (int partition : snapshot.partitions().keySet()) {
+                Long records = needed.get(snapshot.topic() + "-" + partition);
+                if (records != null) {
+                    TopicPartition tp = new TopicPartition(target, partition);
+                    request.put(tp, OffsetSpec.latest());
+                    expected.put(tp, records);
+                }
+            }
+        }
+        List<String> result = new ArrayList<>();
+        Map<TopicPartition, ListOffsetsResultInfo> ends;
+        try {
+            ends = admin.listOffsets(request).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return List.of("target topics not all there yet (" + e.getCause().getClass().getSimpleName() + ")");
+        }
+        expected.forEach((tp, records) -> {
+            long end = ends.get(tp).offset();
+            if (end < records) {
+                result.add(tp + " has " + end + " of " + records);
+            }
+        });
+        return result;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 300 ? s : s.substring(0, 300) + "...";
+    }
+}

@@ -1,0 +1,113 @@
+package io.lifeboat.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The worker's validate endpoint ({@code PUT /connector-plugins/<class>/config/validate}) with the
+ * plugins installed from their zips: good configs pass with no error; converters other than
+ * ByteArrayConverter, a missing S3 bucket and a missing read_committed isolation level are each
+ * rejected next to the key at fault; the repository's config examples pass once their placeholders
+ * are filled in.
+ */
+class ConfigValidationIT {
+
+    @RegisterExtension
+    static final EmbeddedConnectExtension KAFKA = new EmbeddedConnectExtension();
+
+    @TempDir
+    static Path storeRoot;
+
+    private Map<String, String> goodBackup() {
+        return ConnectorConfigs.backup("validate-backup", List.of("orders"),
+                ConnectorConfigs.filesystemStorage(storeRoot, "validation"));
+    }
+
+    private Map<String, List<String>> errors(Map<String, String> config) {
+        return ConnectorValidation.errors(KAFKA.connect(), config);
+    }
+
+    @Test
+    void goodBackupAndRestoreConfigsHaveNoErrors() {
+        assertEquals(Map.of(), errors(goodBackup()));
+        assertEquals(Map.of(), errors(ConnectorConfigs.restore("validate-restore", KAFKA.bootstrapServers(),
+                ConnectorConfigs.filesystemStorage(storeRoot, "validation"))));
+    }
+
+    @Test
+    void jsonConverterIsRejectedNamingTheConverterKey() {
+        Map<String, String> config = goodBackup();
+        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        Map<String, List<String>> errors = errors(config);
+        assertTrue(errors.containsKey("value.converter"), "no error on value.converter: " + errors);
+        assertTrue(errors.get("value.converter").stream().anyMatch(m -> m.contains("value.converter")
+                && m.contains("ByteArrayConverter")), errors.get("value.converter").toString());
+        assertEquals(List.of("value.converter"), List.copyOf(errors.keySet()), "only the converter is at fault");
+    }
+
+    @Test
+    void s3WithoutBucketIsRejected() {
+        Map<String, String> config = goodBackup();
+        config.remove("filesystem.root");
+        config.put("storage.backend", "s3");
+        config.put("s3.region", "eu-west-1");
+        Map<String, List<String>> errors = errors(config);
+        assertTrue(errors.containsKey("s3.bucket.name"), "no error on s3.bucket.name: " + errors);
+        assertTrue(errors.get("s3.bucket.name").stream().anyMatch(m -> m.contains("s3.bucket.name")), errors.toString());
+    }
+
+    @Test
+    void missingReadCommittedIsolationIsRejected() {
+        Map<String, String> config = goodBackup();
+        config.remove("consumer.override.isolation.level");
+        Map<String, List<String>> errors = errors(config);
+        assertTrue(errors.containsKey("consumer.override.isolation.level"), "no error on the isolation level: " + errors);
+
+        config.put("consumer.override.isolation.level", "read_uncommitted");
+        assertTrue(errors(config).containsKey("consumer.override.isolation.level"), "read_uncommitted accepted");
+    }
+
+    @Test
+    void transformsAreRejected() {
+        Map<String, String> config = goodBackup();
+        config.put("transforms", "mask");
+        config.put("transforms.mask.type", "org.apache.kafka.connect.transforms.MaskField$Value");
+        config.put("transforms.mask.fields", "secret");
+        assertTrue(errors(config).containsKey("transforms"), "transforms accepted: " + errors(config));
+    }
+
+    @Test
+    void configExamplesValidateOnceTheirPlaceholdersAreFilledIn() throws Exception {
+        assumeTrue(Files.isDirectory(ConfigExamples.folder()),
+                "no config-examples folder at " + ConfigExamples.folder().toAbsolutePath());
+        List<Path> files = ConfigExamples.files();
+        assertFalse(files.isEmpty(), "config-examples holds no .json file");
+        Map<String, String> real = Map.of(
+                "filesystem.root", storeRoot.toAbsolutePath().toString(),
+                "s3.bucket.name", "lifeboat-example-backups",
+                "s3.endpoint.url", "http://127.0.0.1:9000",
+                "target.cluster.bootstrap.servers", KAFKA.bootstrapServers(),
+                "source.cluster.bootstrap.servers", KAFKA.bootstrapServers());
+        List<String> failures = new ArrayList<>();
+        for (Path file : files) {
+            Map<String, String> config = ConfigExamples.substitute(ConfigExamples.read(file), real);
+            Map<String, List<String>> errors = errors(config);
+            if (!errors.isEmpty()) {
+                failures.add(file.getFileName() + ": " + errors);
+            }
+        }
+        assertEquals(List.of(), failures, "config examples with validation errors");
+    }
+}

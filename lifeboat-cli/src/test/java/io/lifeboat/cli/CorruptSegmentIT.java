@@ -1,0 +1,125 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.cli.TopicSnapshot.SnapshotRecord;
+import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.SegmentDescriptor;
+import io.lifeboat.core.segment.CorruptSegmentException;
+import io.lifeboat.core.segment.SegmentReader;
+import io.lifeboat.core.storage.FilesystemObjectStore;
+import io.lifeboat.core.storage.StoredObject;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A restore that meets a damaged segment stops: its task FAILS with a message naming the object key,
+ * the records of the segments before it are restored, and no record at or after the damaged
+ * segment's first offset reaches the target topic.
+ */
+class CorruptSegmentIT {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+    private static final String TOPIC = "corrupt.source";
+    private static final String RESTORED = "corrupt.restored";
+    private static final String PREFIX = "damaged";
+
+    @RegisterExtension
+    static final EmbeddedConnectExtension KAFKA = new EmbeddedConnectExtension();
+
+    @TempDir
+    static Path storeRoot;
+
+    @Test
+    void restoreFailsOnADamagedSegmentAndWritesNothingFromItOn() throws Exception {
+        writeRecords(60);
+        TopicSnapshot original = TopicSnapshot.read(KAFKA.bootstrapServers(), TOPIC, TIMEOUT);
+        Map<String, String> storage = ConnectorConfigs.filesystemStorage(storeRoot, PREFIX);
+        Map<String, String> backup = ConnectorConfigs.backup("corrupt-backup", List.of(TOPIC), storage);
+        backup.put("segment.max.records", "10");
+        KAFKA.configure(backup);
+        KAFKA.progress().awaitBackupCaughtUp("corrupt-backup", List.of(original), TIMEOUT);
+        KAFKA.progress().deleteConnector("corrupt-backup", TIMEOUT);
+
+        List<SegmentDescriptor> segments = segments();
+        assertTrue(segments.size() >= 3, "the backup should have written several segments: " + segments);
+        SegmentDescriptor damaged = segments.get(segments.size() / 2);
+        String key = new BackupLayout(PREFIX + "/").segmentKey(damaged);
+        Path file = storeRoot.resolve(key);
+        SegmentDamage.flipByteInData(file, key);
+        assertThrows(CorruptSegmentException.class, () -> SegmentReader.open(file, key, damaged).close(),
+                "the damage must be detectable");
+
+        Map<String, String> restore = ConnectorConfigs.restore("corrupt-restore", KAFKA.bootstrapServers(), storage);
+        restore.put("restore.topic.mapping", TOPIC + ":" + RESTORED);
+        KAFKA.configure(restore);
+        try {
+            String trace = KAFKA.progress().awaitTaskFailure("corrupt-restore", TIMEOUT);
+            assertTrue(trace.contains(key), "the failure does not name the object key " + key + ":\n" + trace);
+
+            List<SnapshotRecord> before = original.records(0).stream()
+                    .filter(r -> r.offset() < damaged.firstOffset()).toList();
+            Await.condition("the records before the damaged segment to be restored", TIMEOUT,
+                    () -> restoredCount() >= before.size(),
+                    () -> "fewer than " + before.size() + " records in " + RESTORED);
+            TopicSnapshot restored = TopicSnapshot.read(KAFKA.bootstrapServers(), RESTORED, TIMEOUT);
+            assertEquals(before.size(), restored.recordCount(), "records restored: exactly those before offset "
+                    + damaged.firstOffset() + " (the damaged segment's first)");
+            TopicSnapshot expected = new TopicSnapshot(TOPIC, Map.of(0, before));
+            RecordComparison comparison = RecordComparison.compare(expected, restored);
+            assertTrue(comparison.matches(), comparison.toString());
+        } finally {
+            KAFKA.progress().deleteConnector("corrupt-restore", TIMEOUT);
+        }
+    }
+
+    private static long restoredCount() {
+        try {
+            return TopicSnapshot.read(KAFKA.bootstrapServers(), RESTORED, Duration.ofSeconds(10)).recordCount();
+        } catch (RuntimeException e) {
+            return 0; // the restore has not created the topic
+        }
+    }
+
+    private static List<SegmentDescriptor> segments() throws Exception {
+        BackupLayout layout = new BackupLayout(PREFIX + "/");
+        try (FilesystemObjectStore store = new FilesystemObjectStore(storeRoot)) {
+            return store.list(layout.segmentsPrefix(new TopicPartition(TOPIC, 0))).stream()
+                    .map(StoredObject::key).map(layout::parseSegmentKey)
+                    .flatMap(java.util.Optional::stream).toList();
+        }
+    }
+
+    private static void writeRecords(int count) throws Exception {
+        KAFKA.connect().admin().createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        Random random = new Random(7);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            for (int i = 0; i < count; i++) {
+                byte[] value = new byte[2_000];
+                random.nextBytes(value);
+                producer.send(new ProducerRecord<>(TOPIC, 0, ("key-" + i).getBytes(StandardCharsets.UTF_8), value));
+            }
+            producer.flush();
+        }
+    }
+}
