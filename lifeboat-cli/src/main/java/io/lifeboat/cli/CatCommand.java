@@ -1,12 +1,14 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.cli.BackupCatalog.PartitionEntry;
-import io.lifeboat.cli.BackupCatalog.SegmentEntry;
+import io.lifeboat.cli.BackupSetListing.PartitionEntry;
+import io.lifeboat.cli.BackupSetListing.SegmentEntry;
 import io.lifeboat.core.segment.BackupHeader;
 import io.lifeboat.core.segment.BackupRecord;
+import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.storage.ObjectStore;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +36,7 @@ public final class CatCommand {
         long limit = args.number("limit", Long.MAX_VALUE);
         boolean full = args.flag("full");
         try (ObjectStore store = options.open()) {
-            BackupCatalog catalog = BackupCatalog.load(store, options.layout());
+            BackupSetListing catalog = BackupSetListing.load(store, options.layout());
             SortedMap<Integer, PartitionEntry> partitions = catalog.topics().get(topic);
             if (partitions == null) {
                 out.println("No topic " + topic + " in backup set " + catalog.description() + "; topics: "
@@ -55,7 +57,7 @@ public final class CatCommand {
                     if (segment.descriptor().lastOffset() < from) {
                         continue;
                     }
-                    try (LocalSegment local = LocalSegment.open(store, segment.key(), segment.descriptor())) {
+                    try (SegmentFetcher.FetchedSegment local = fetcher(store, options).fetch(segment.descriptor())) {
                         for (BackupRecord r = local.reader().next(); r != null && printed < limit; r = local.reader().next()) {
                             if (r.offset() >= from) {
                                 out.println(format(r, full));
@@ -67,6 +69,10 @@ public final class CatCommand {
             }
             return 0;
         }
+    }
+
+    private static SegmentFetcher fetcher(ObjectStore store, StoreOptions options) {
+        return new SegmentFetcher(store, options.layout(), Path.of(System.getProperty("java.io.tmpdir")));
     }
 
     static String format(BackupRecord r, boolean full) {

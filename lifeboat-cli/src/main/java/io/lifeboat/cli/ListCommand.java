@@ -1,7 +1,7 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.cli.BackupCatalog.PartitionEntry;
-import io.lifeboat.cli.BackupCatalog.SegmentEntry;
+import io.lifeboat.cli.BackupSetListing.PartitionEntry;
+import io.lifeboat.cli.BackupSetListing.SegmentEntry;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.StoredObject;
@@ -19,7 +19,7 @@ public final class ListCommand {
     public static int run(Args args, PrintStream out) throws Exception {
         StoreOptions options = StoreOptions.from(args);
         try (ObjectStore store = options.open()) {
-            BackupCatalog catalog = BackupCatalog.load(store, options.layout());
+            BackupSetListing catalog = BackupSetListing.load(store, options.layout());
             out.println("Backup set " + catalog.description());
             if (catalog.isEmpty()) {
                 out.println("  (empty: no partitions and no segments)");

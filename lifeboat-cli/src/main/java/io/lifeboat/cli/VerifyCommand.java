@@ -1,14 +1,18 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.cli.BackupCatalog.PartitionEntry;
-import io.lifeboat.cli.BackupCatalog.SegmentEntry;
+import io.lifeboat.cli.BackupSetListing.PartitionEntry;
+import io.lifeboat.cli.BackupSetListing.SegmentEntry;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.segment.BackupRecord;
+import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.StoredObject;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * {@code lifeboat verify}: reads every segment of a backup set with the segment reader (header,
@@ -28,23 +32,25 @@ public final class VerifyCommand {
         int problems = 0;
         long records = 0;
         try (ObjectStore store = options.open()) {
-            BackupCatalog catalog = BackupCatalog.load(store, options.layout());
+            BackupSetListing catalog = BackupSetListing.load(store, options.layout());
             out.println("Verifying backup set " + catalog.description());
+            SegmentFetcher fetcher = new SegmentFetcher(store, options.layout(),
+                    Path.of(System.getProperty("java.io.tmpdir")));
             for (var topic : catalog.topics().values()) {
                 for (PartitionEntry partition : topic.values()) {
-                    long previousLast = SegmentDescriptor.NONE;
+                    Set<Long> segmentEnds = new HashSet<>();
+                    partition.segments().forEach(s -> segmentEnds.add(s.descriptor().lastOffset()));
                     for (SegmentEntry segment : partition.segments()) {
                         segments++;
                         SegmentDescriptor d = segment.descriptor();
-                        if (previousLast != SegmentDescriptor.NONE && d.previousLastOffset() != previousLast) {
+                        if (d.hasPrevious() && !segmentEnds.contains(d.previousLastOffset())) {
                             problems++;
-                            out.println("GAP      " + segment.key() + ": says the previous segment ended at offset "
-                                    + d.previousLastOffset() + ", but the previous segment in the store ends at "
-                                    + previousLast + " (a segment is missing or left over)");
+                            out.println("GAP      " + segment.key() + ": follows a segment that ended at offset "
+                                    + d.previousLastOffset() + ", and no segment in the store ends there "
+                                    + "(a segment is missing)");
                         }
-                        previousLast = d.lastOffset();
                         try {
-                            long n = check(store, segment);
+                            long n = check(fetcher, segment);
                             records += n;
                             if (!quiet) {
                                 out.println("OK       " + segment.key() + " (" + n + " records)");
@@ -66,14 +72,14 @@ public final class VerifyCommand {
     }
 
     /** Reads the whole segment and returns its record count; throws with the problem otherwise. */
-    private static long check(ObjectStore store, SegmentEntry segment) throws IOException {
+    private static long check(SegmentFetcher fetcher, SegmentEntry segment) throws IOException {
         SegmentDescriptor d = segment.descriptor();
         long count = 0;
         long minTs = Long.MAX_VALUE;
         long maxTs = Long.MIN_VALUE;
         long firstOffset = -1;
         long lastOffset = -1;
-        try (LocalSegment local = LocalSegment.open(store, segment.key(), d)) {
+        try (SegmentFetcher.FetchedSegment local = fetcher.fetch(d)) {
             for (BackupRecord r = local.reader().next(); r != null; r = local.reader().next()) {
                 if (count++ == 0) {
                     firstOffset = r.offset();

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * partitions (from partition markers and segments) and each partition's segments in offset order.
  * Objects under the layout's folders whose keys the layout does not recognise are kept apart.
  */
-public final class BackupCatalog {
+public final class BackupSetListing {
 
     /** A segment object: its key, size and what the key says about it. */
     public record SegmentEntry(String key, long size, SegmentDescriptor descriptor) {
@@ -36,13 +36,13 @@ public final class BackupCatalog {
     private final List<StoredObject> unrecognized = new ArrayList<>();
     private final String description;
 
-    private BackupCatalog(String description) {
+    private BackupSetListing(String description) {
         this.description = description;
     }
 
     /** Lists the backup set under {@code layout}'s prefix. */
-    public static BackupCatalog load(ObjectStore store, BackupLayout layout) throws IOException {
-        BackupCatalog catalog = new BackupCatalog(store.describe() + " prefix '" + layout.prefix() + "'");
+    public static BackupSetListing load(ObjectStore store, BackupLayout layout) throws IOException {
+        BackupSetListing catalog = new BackupSetListing(store.describe() + " prefix '" + layout.prefix() + "'");
         for (StoredObject marker : store.list(layout.partitionMarkersPrefix())) {
             Optional<TopicPartition> tp = layout.parsePartitionMarker(marker.key());
             if (tp.isPresent()) {
