@@ -18,20 +18,16 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.OptionalLong;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Writes the records of its partitions into segments: one {@link PartitionBackup} per partition,
@@ -55,6 +51,7 @@ public class BackupSinkTask extends SinkTask {
     private SegmentPublisher publisher;
     private SegmentRotationPolicy rotation;
     private PartitionMarkers markers;
+    private SpoolDirectory spool;
     private Path spoolDir;
     private ScheduledExecutorService ageWatch;
 
@@ -76,7 +73,8 @@ public class BackupSinkTask extends SinkTask {
     public void start(Map<String, String> props) {
         BackupSinkConfig config = new BackupSinkConfig(props);
         try {
-            spoolDir = Files.createDirectories(config.spoolDirectory().resolve("task-" + UUID.randomUUID()));
+            spool = SpoolDirectory.create(config.spoolDirectory());
+            spoolDir = spool.path();
         } catch (IOException e) {
             throw new ConnectException("Cannot create the spool folder under " + config.spoolDirectory()
                     + " (" + BackupSinkConfig.SPOOL_DIR + "): " + e.getMessage(), e);
@@ -231,16 +229,9 @@ public class BackupSinkTask extends SinkTask {
             store.close();
             store = null;
         }
-        if (spoolDir != null) {
-            deleteQuietly(spoolDir);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            log.warn("Cannot remove the spool folder {}: {}", dir, e.getMessage());
+        if (spool != null) {
+            spool.close();
+            spool = null;
         }
     }
 }

@@ -1,0 +1,107 @@
+package io.lifeboat.backup;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A task's own folder under {@code spool.dir}, held with a file lock for as long as the task runs.
+ * When a task starts, it removes the folders of tasks that are gone (a worker that crashed leaves
+ * its spool behind): a folder whose lock can be taken has no live owner. Spooled records are never
+ * needed after their task is gone, because they were not committed and will be consumed again.
+ */
+final class SpoolDirectory implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SpoolDirectory.class);
+    private static final String PREFIX = "task-";
+    private static final String LOCK = ".lock";
+
+    private final Path dir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private boolean closed;
+
+    private SpoolDirectory(Path dir, FileChannel lockChannel, FileLock lock) {
+        this.dir = dir;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    static SpoolDirectory create(Path parent) throws IOException {
+        Files.createDirectories(parent);
+        removeAbandoned(parent);
+        Path dir = Files.createDirectory(parent.resolve(PREFIX + UUID.randomUUID()));
+        FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        return new SpoolDirectory(dir, channel, channel.lock());
+    }
+
+    Path path() {
+        return dir;
+    }
+
+    private static void removeAbandoned(Path parent) {
+        try (Stream<Path> children = Files.list(parent)) {
+            children.filter(p -> p.getFileName().toString().startsWith(PREFIX) && Files.isDirectory(p))
+                    .filter(SpoolDirectory::isAbandoned)
+                    .forEach(p -> {
+                        log.info("Removing the spool folder {} of a backup task that is gone", p);
+                        delete(p);
+                    });
+        } catch (IOException e) {
+            log.warn("Cannot look for abandoned spool folders in {}: {}", parent, e.getMessage());
+        }
+    }
+
+    private static boolean isAbandoned(Path dir) {
+        Path lockFile = dir.resolve(LOCK);
+        if (!Files.exists(lockFile)) {
+            return false; // a task is still creating it
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return false;
+            }
+            lock.release();
+            return true;
+        } catch (OverlappingFileLockException e) {
+            return false; // held by a task in this JVM
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            log.warn("Cannot remove the spool folder {}: {}", dir, e.getMessage());
+        }
+    }
+
+    /** Releases the lock and removes the folder with everything in it. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            log.debug("Releasing the lock of {} failed: {}", dir, e.getMessage());
+        }
+        delete(dir);
+    }
+}
