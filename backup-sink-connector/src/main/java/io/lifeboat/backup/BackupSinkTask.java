@@ -1,6 +1,7 @@
 package io.lifeboat.backup;
 
 import io.lifeboat.core.LifeboatVersion;
+import io.lifeboat.core.WorkDirectory;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.segment.RecordEncoder;
 import io.lifeboat.core.segment.SegmentFileWriter;
@@ -51,7 +52,7 @@ public class BackupSinkTask extends SinkTask {
     private SegmentPublisher publisher;
     private SegmentRotationPolicy rotation;
     private PartitionMarkers markers;
-    private SpoolDirectory spool;
+    private WorkDirectory spool;
     private Path spoolDir;
     private ScheduledExecutorService ageWatch;
 
@@ -73,7 +74,7 @@ public class BackupSinkTask extends SinkTask {
     public void start(Map<String, String> props) {
         BackupSinkConfig config = new BackupSinkConfig(props);
         try {
-            spool = SpoolDirectory.create(config.spoolDirectory());
+            spool = WorkDirectory.create(config.spoolDirectory(), "backup-task-");
             spoolDir = spool.path();
         } catch (IOException e) {
             throw new ConnectException("Cannot create the spool folder under " + config.spoolDirectory()

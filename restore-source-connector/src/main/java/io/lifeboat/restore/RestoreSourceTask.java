@@ -1,6 +1,7 @@
 package io.lifeboat.restore;
 
 import io.lifeboat.core.LifeboatVersion;
+import io.lifeboat.core.WorkDirectory;
 import io.lifeboat.core.layout.BackupCatalog;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.SegmentDescriptor;
@@ -16,13 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Restores the topic-partitions the connector assigned to it, one partition after the other (so at
@@ -35,7 +33,7 @@ public class RestoreSourceTask extends SourceTask {
 
     private final List<PartitionRestore> partitions = new ArrayList<>();
     private ObjectStore store;
-    private Path tempDir;
+    private WorkDirectory workDir;
     private int batchSize;
     private int current;
     private boolean reportedDone;
@@ -55,7 +53,8 @@ public class RestoreSourceTask extends SourceTask {
         BackupLayout layout = new BackupLayout(config.storage().prefix());
         TopicMapping mapping = config.topicMapping();
         try {
-            tempDir = Files.createTempDirectory("lifeboat-restore-");
+            workDir = WorkDirectory.create(Path.of(System.getProperty("java.io.tmpdir"), "lifeboat-restore"), "restore-task-");
+            Path tempDir = workDir.path();
             SegmentFetcher fetcher = new SegmentFetcher(store, layout, tempDir);
             List<TopicPartition> assigned = TaskAssignment.decode(config.taskPartitions());
             List<Map<String, Object>> keys = assigned.stream().map(RestoreOffsets::sourcePartition).toList();
@@ -132,12 +131,8 @@ public class RestoreSourceTask extends SourceTask {
         if (store != null) {
             store.close();
         }
-        if (tempDir != null) {
-            try (Stream<Path> files = Files.walk(tempDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                log.warn("Cannot remove {}: {}", tempDir, e.getMessage());
-            }
+        if (workDir != null) {
+            workDir.close();
         }
     }
 }

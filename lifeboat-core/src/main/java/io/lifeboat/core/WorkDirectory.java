@@ -1,4 +1,4 @@
-package io.lifeboat.backup;
+package io.lifeboat.core;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,15 +15,15 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * A task's own folder under {@code spool.dir}, held with a file lock for as long as the task runs.
- * When a task starts, it removes the folders of tasks that are gone (a worker that crashed leaves
- * its spool behind): a folder whose lock can be taken has no live owner. Spooled records are never
- * needed after their task is gone, because they were not committed and will be consumed again.
+ * A task's own local folder (the backup's spool, the restore's segment copies), held with a file
+ * lock for as long as the task runs. When a task starts, it removes the folders of tasks that are
+ * gone (a worker that crashed leaves its folder behind): a folder whose lock can be taken has no
+ * live owner. Nothing in such a folder is needed after its task is gone: spooled records were not
+ * committed and will be consumed again, and segment copies are read again from the store.
  */
-final class SpoolDirectory implements AutoCloseable {
+public final class WorkDirectory implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(SpoolDirectory.class);
-    private static final String PREFIX = "task-";
+    private static final Logger log = LoggerFactory.getLogger(WorkDirectory.class);
     private static final String LOCK = ".lock";
 
     private final Path dir;
@@ -31,34 +31,35 @@ final class SpoolDirectory implements AutoCloseable {
     private final FileLock lock;
     private boolean closed;
 
-    private SpoolDirectory(Path dir, FileChannel lockChannel, FileLock lock) {
+    private WorkDirectory(Path dir, FileChannel lockChannel, FileLock lock) {
         this.dir = dir;
         this.lockChannel = lockChannel;
         this.lock = lock;
     }
 
-    static SpoolDirectory create(Path parent) throws IOException {
+    /** A new folder under {@code parent} named {@code namePrefix} + a random id. */
+    public static WorkDirectory create(Path parent, String namePrefix) throws IOException {
         Files.createDirectories(parent);
-        removeAbandoned(parent);
-        Path dir = Files.createDirectory(parent.resolve(PREFIX + UUID.randomUUID()));
+        removeAbandoned(parent, namePrefix);
+        Path dir = Files.createDirectory(parent.resolve(namePrefix + UUID.randomUUID()));
         FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        return new SpoolDirectory(dir, channel, channel.lock());
+        return new WorkDirectory(dir, channel, channel.lock());
     }
 
-    Path path() {
+    public Path path() {
         return dir;
     }
 
-    private static void removeAbandoned(Path parent) {
+    private static void removeAbandoned(Path parent, String namePrefix) {
         try (Stream<Path> children = Files.list(parent)) {
-            children.filter(p -> p.getFileName().toString().startsWith(PREFIX) && Files.isDirectory(p))
-                    .filter(SpoolDirectory::isAbandoned)
+            children.filter(p -> p.getFileName().toString().startsWith(namePrefix) && Files.isDirectory(p))
+                    .filter(WorkDirectory::isAbandoned)
                     .forEach(p -> {
-                        log.info("Removing the spool folder {} of a backup task that is gone", p);
+                        log.info("Removing {}, the work folder of a task that is gone", p);
                         delete(p);
                     });
         } catch (IOException e) {
-            log.warn("Cannot look for abandoned spool folders in {}: {}", parent, e.getMessage());
+            log.warn("Cannot look for abandoned work folders in {}: {}", parent, e.getMessage());
         }
     }
 
@@ -85,7 +86,7 @@ final class SpoolDirectory implements AutoCloseable {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
-            log.warn("Cannot remove the spool folder {}: {}", dir, e.getMessage());
+            log.warn("Cannot remove the work folder {}: {}", dir, e.getMessage());
         }
     }
 

@@ -1,4 +1,4 @@
-package io.lifeboat.backup;
+package io.lifeboat.core;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class SpoolDirectoryTest {
+class WorkDirectoryTest {
 
     @TempDir
     Path parent;
@@ -22,8 +22,8 @@ class SpoolDirectoryTest {
         Files.writeString(abandoned.resolve("orders-0-1.spool"), "left by a crashed worker");
         Path unrelated = Files.createDirectories(parent.resolve("not-a-task"));
 
-        try (SpoolDirectory live = SpoolDirectory.create(parent);
-             SpoolDirectory second = SpoolDirectory.create(parent)) {
+        try (WorkDirectory live = WorkDirectory.create(parent, "task-");
+             WorkDirectory second = WorkDirectory.create(parent, "task-")) {
             assertFalse(Files.exists(abandoned), "the folder without a live owner is removed");
             assertTrue(Files.isDirectory(live.path()), "a live task's folder survives another task's start");
             assertTrue(Files.isDirectory(second.path()));
