@@ -2,10 +2,8 @@ package io.lifeboat.cli;
 
 import io.lifeboat.core.storage.FilesystemObjectStore;
 import io.lifeboat.core.storage.StoredObject;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +53,7 @@ public final class Drill {
             store = Files.createTempDirectory("lifeboat-drill-store-");
             step = "starting Kafka and Kafka Connect";
             progress("Starting Kafka (1 broker) and Kafka Connect (1 worker) in-process, plugins from " + pluginPath);
-            try (EmbeddedKafkaConnect connect = startQuietly()) {
+            try (EmbeddedKafkaConnect connect = EmbeddedKafkaConnect.startQuietly(pluginPath)) {
                 step = "the drill";
                 runSteps(connect, store, report);
             }
@@ -130,19 +128,6 @@ public final class Drill {
             progress.deleteConnector(RESTORE_CONNECTOR, STEP_TIMEOUT);
             return null;
         });
-    }
-
-    /** Starts the cluster; Kafka's storage formatter prints to stdout, which would clutter the report. */
-    private EmbeddedKafkaConnect startQuietly() {
-        // Initialise logging first: a console appender created now would keep the muted stream for good.
-        LoggerFactory.getLogger(Drill.class).debug("Starting the embedded cluster");
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-        try {
-            return EmbeddedKafkaConnect.start(pluginPath);
-        } finally {
-            System.setOut(stdout);
-        }
     }
 
     private static List<StoredObject> storeObjects(Path root) throws IOException {

@@ -6,6 +6,10 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
 
 import java.nio.file.Files;
+import org.slf4j.LoggerFactory;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -81,6 +85,19 @@ public final class EmbeddedKafkaConnect implements AutoCloseable {
             throw new IllegalStateException("Kafka and Kafka Connect did not start: " + e.getMessage(), e);
         }
         return connect;
+    }
+
+    /** Starts the cluster; Kafka's storage formatter prints to stdout, which would clutter a report. */
+    public static EmbeddedKafkaConnect startQuietly(Path pluginPath) {
+        // Initialise logging first: a console appender created now would keep the muted stream for good.
+        LoggerFactory.getLogger(EmbeddedKafkaConnect.class).debug("Starting the embedded cluster");
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            return start(pluginPath);
+        } finally {
+            System.setOut(stdout);
+        }
     }
 
     /** Apache Kafka's harness, for REST calls ({@code configureConnector}, {@code connectorStatus}, ...). */

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The {@code ./lifeboat} command line: {@code drill}, {@code list}, {@code verify} and {@code cat}.
+ * The {@code ./lifeboat} command line: {@code drill}, {@code bench}, {@code list}, {@code verify} and {@code cat}.
  * Exit codes: 0 success, 1 a drill or verification failed (or nothing to show), 2 a usage error,
  * 3 an unexpected error.
  */
@@ -21,6 +21,10 @@ public final class Main {
             "                       service): write awkward sample data, back it up with the backup connector,",
             "                       delete the topics, restore them with the restore connector, compare every",
             "                       record byte for byte. Prints VERIFIED or FAILED. --keep keeps the backup set.",
+            "  bench [--records N] [--value-bytes B] [--partitions P]",
+            "                       Throughput of a backup and a restore on an embedded Kafka and Connect, each",
+            "                       next to a raw Kafka consumer / producer doing the same work in the same run",
+            "                       (default 300,000 records of 1,000 bytes in 6 partitions).",
             "  list STORE           List the topics, partitions and segments of a backup set (offsets, sizes).",
             "  verify STORE [--quiet]",
             "                       Read and check every segment (checksums, counts, offsets, timestamps, gaps);",
@@ -54,6 +58,7 @@ public final class Main {
         try {
             return switch (command) {
                 case "drill" -> drill(Args.parse(rest, Set.of(), Set.of("keep")), out);
+                case "bench" -> bench(Args.parse(rest, Set.of("records", "value-bytes", "partitions"), Set.of()), out);
                 case "list" -> ListCommand.run(Args.parse(rest, StoreOptions.OPTIONS, StoreOptions.FLAGS), out);
                 case "verify" -> VerifyCommand.run(Args.parse(rest, StoreOptions.OPTIONS, union(StoreOptions.FLAGS, "quiet")), out);
                 case "cat" -> CatCommand.run(Args.parse(rest,
@@ -79,6 +84,12 @@ public final class Main {
         DrillReport report = new Drill(PluginPath.locate(), out, args.flag("keep")).run();
         report.print(out);
         return report.verified() ? 0 : 1;
+    }
+
+    private static int bench(Args args, PrintStream out) throws Exception {
+        new Benchmark(PluginPath.locate(), out, args.number("records", 300_000),
+                (int) args.number("value-bytes", 1_000), (int) args.number("partitions", 6)).run();
+        return 0;
     }
 
     private static Set<String> union(Set<String> base, String... more) {

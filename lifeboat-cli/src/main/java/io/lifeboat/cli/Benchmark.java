@@ -1,0 +1,169 @@
+package io.lifeboat.cli;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code ./lifeboat bench}: throughput of a backup and of a restore, each next to the raw Kafka
+ * client doing the same work in the same run on the same embedded cluster: the backup reads a topic
+ * like a raw consumer does, the restore writes it like a raw producer does. Values are text-like (a
+ * small vocabulary), so they compress as real payloads do.
+ */
+public final class Benchmark {
+
+    private static final String TOPIC = "bench.data";
+    private static final String BACKUP = "lifeboat-bench-backup";
+    private static final String RESTORE = "lifeboat-bench-restore";
+    private static final Duration TIMEOUT = Duration.ofMinutes(20);
+
+    private final Path pluginPath;
+    private final PrintStream out;
+    private final long records;
+    private final int valueBytes;
+    private final int partitions;
+
+    public Benchmark(Path pluginPath, PrintStream out, long records, int valueBytes, int partitions) {
+        this.pluginPath = pluginPath;
+        this.out = out;
+        this.records = records;
+        this.valueBytes = valueBytes;
+        this.partitions = partitions;
+    }
+
+    public void run() throws Exception {
+        Path storeRoot = Files.createTempDirectory("lifeboat-bench-store-");
+        try (EmbeddedKafkaConnect connect = EmbeddedKafkaConnect.startQuietly(pluginPath)) {
+            connect.admin().createTopics(List.of(new NewTopic(TOPIC, partitions, (short) 1))).all().get(1, TimeUnit.MINUTES);
+            double megabytes = records * (double) (valueBytes + 16) / 1e6;
+            progress(String.format("Producing %,d records of %,d bytes (%.0f MB) into %d partitions", records, valueBytes,
+                    megabytes, partitions));
+            double produceSeconds = timed(() -> produce(connect.bootstrapServers()));
+            progress("Consuming them with a raw consumer");
+            double consumeSeconds = timed(() -> consume(connect.bootstrapServers()));
+            TopicSnapshot original = TopicSnapshot.read(connect.bootstrapServers(), TOPIC, TIMEOUT);
+            ConnectorProgress progress = new ConnectorProgress(connect);
+            Map<String, String> storage = ConnectorConfigs.filesystemStorage(storeRoot, "bench");
+
+            progress("Backing up with the backup connector (1 task)");
+            double backupSeconds = timed(() -> {
+                Map<String, String> config = ConnectorConfigs.backup(BACKUP, List.of(TOPIC), storage);
+                config.put("segment.max.age.ms", "1000");
+                connect.cluster().configureConnector(BACKUP, config);
+                progress.awaitBackupCaughtUp(BACKUP, List.of(original), TIMEOUT);
+            });
+            progress.deleteConnector(BACKUP, TIMEOUT);
+            new KafkaTopics(connect.admin()).deleteAndAwait(List.of(TOPIC), TIMEOUT);
+
+            progress("Restoring with the restore connector (1 task)");
+            double restoreSeconds = timed(() -> {
+                connect.cluster().configureConnector(RESTORE,
+                        ConnectorConfigs.restore(RESTORE, connect.bootstrapServers(), storage));
+                new RestoreWatch(connect).awaitComplete(RESTORE, List.of(original), TIMEOUT);
+            });
+            progress.deleteConnector(RESTORE, TIMEOUT);
+            long stored = Files.walk(storeRoot).filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+
+            out.println();
+            out.printf("Lifeboat benchmark: %,d records of %,d bytes (%.0f MB), %d partitions, filesystem store, "
+                    + "1 task each, all on this machine%n", records, valueBytes, megabytes, partitions);
+            line("raw producer (acks=all)", megabytes, produceSeconds, "");
+            line("raw consumer", megabytes, consumeSeconds, "");
+            line("backup", megabytes, backupSeconds,
+                    String.format("%.2f x the raw consumer", consumeSeconds / backupSeconds));
+            line("restore", megabytes, restoreSeconds,
+                    String.format("%.2f x the raw producer", produceSeconds / restoreSeconds));
+            out.printf("  store: %,d bytes, %.2f of the payload (zstd)%n", stored, stored / (megabytes * 1e6));
+            out.println("  backup time includes up to segment.max.age.ms (1 s) and the offset commit interval (2 s) "
+                    + "before the last offsets are committed; restore time includes topic creation.");
+        } finally {
+            try (var files = Files.walk(storeRoot)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private void line(String what, double megabytes, double seconds, String ratio) {
+        out.printf("  %-26s %8.1f MB/s  (%6.1f s)  %s%n", what, megabytes / seconds, seconds, ratio);
+    }
+
+    private void produce(String bootstrap) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        Random random = new Random(7);
+        String[] words = {"order", "payment", "customer", "shipped", "pending", "amount", "currency", "EUR",
+                "warehouse", "status", "2026-11-26T10:00:00Z", "id", "sku", "quantity", "discount", "null"};
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
+            for (long i = 0; i < records; i++) {
+                StringBuilder value = new StringBuilder(valueBytes);
+                while (value.length() < valueBytes) {
+                    value.append(words[random.nextInt(words.length)]).append(random.nextInt(1000)).append(' ');
+                }
+                value.setLength(valueBytes);
+                producer.send(new ProducerRecord<>(TOPIC, (int) (i % partitions),
+                        String.format("key-%010d", i).getBytes(), value.toString().getBytes()));
+            }
+            producer.flush();
+        }
+    }
+
+    private void consume(String bootstrap) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> assignment = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                assignment.add(new TopicPartition(TOPIC, p));
+            }
+            consumer.assign(assignment);
+            consumer.seekToBeginning(assignment);
+            long seen = 0;
+            while (seen < records) {
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofSeconds(1));
+                seen += batch.count();
+            }
+        }
+    }
+
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    private static double timed(Work work) throws Exception {
+        long start = System.nanoTime();
+        work.run();
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private void progress(String line) {
+        out.println("[bench] " + line);
+        out.flush();
+    }
+}
