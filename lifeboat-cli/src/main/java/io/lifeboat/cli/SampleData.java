@@ -35,6 +35,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code wide} (12 partitions): partitions {@link #EMPTY_WIDE_PARTITIONS} stay empty;</li>
  *   <li>{@code transactional} (2 partitions): committed and aborted transactions, aborted last; values of
  *       aborted records start with {@value #ABORTED_VALUE_PREFIX}.</li>
+ *   <li>{@code compacted} (2 partitions, cleanup.policy=compact): keys updated many times, then deleted
+ *       with tombstones. The cleaner is kept from running during a drill (so that what was read before the
+ *       backup is what the backup reads); what a restore must keep is every record the topic holds.</li>
  * </ul>
  * The content is the same on every run (seeded), except for timestamps, which follow the clock.
  */
@@ -49,16 +52,17 @@ public final class SampleData {
     private static final long DAY_MS = 24L * 60 * 60 * 1000;
     private static final int AWKWARD_RECORDS_PER_PARTITION = 300;
 
-    /** The names of the four sample topics. */
-    public record Topics(String awkward, String big, String wide, String transactional) {
+    /** The names of the sample topics. */
+    public record Topics(String awkward, String big, String wide, String transactional, String compacted) {
 
-        /** The four topics, named {@code <prefix>awkward} and so on. */
+        /** The topics, named {@code <prefix>awkward} and so on. */
         public static Topics withPrefix(String prefix) {
-            return new Topics(prefix + "awkward", prefix + "big", prefix + "wide", prefix + "transactional");
+            return new Topics(prefix + "awkward", prefix + "big", prefix + "wide", prefix + "transactional",
+                    prefix + "compacted");
         }
 
         public List<String> all() {
-            return List.of(awkward, big, wide, transactional);
+            return List.of(awkward, big, wide, transactional, compacted);
         }
     }
 
@@ -71,18 +75,22 @@ public final class SampleData {
         this.bootstrapServers = bootstrapServers;
     }
 
-    /** Creates the four topics and writes their records; returns once every record is acknowledged. */
+    /** Creates the topics and writes their records; returns once every record is acknowledged. */
     public Topics write(Admin admin, String prefix) throws Exception {
         Topics topics = Topics.withPrefix(prefix);
         admin.createTopics(List.of(new NewTopic(topics.awkward(), 3, (short) 1),
                 new NewTopic(topics.big(), 1, (short) 1),
                 new NewTopic(topics.wide(), WIDE_PARTITIONS, (short) 1),
-                new NewTopic(topics.transactional(), 2, (short) 1))).all().get(60, TimeUnit.SECONDS);
+                new NewTopic(topics.transactional(), 2, (short) 1),
+                new NewTopic(topics.compacted(), 2, (short) 1).configs(Map.of(
+                        "cleanup.policy", "compact", "min.cleanable.dirty.ratio", "0.99")))).all()
+                .get(60, TimeUnit.SECONDS);
         awaitLeaders(admin, topics.all());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(null))) {
             writeAwkward(producer, topics.awkward());
             writeBig(producer, topics.big());
             writeWide(producer, topics.wide());
+            writeCompacted(producer, topics.compacted());
             producer.flush();
             for (Future<RecordMetadata> ack : pending) {
                 ack.get(60, TimeUnit.SECONDS); // surfaces any send error
@@ -186,6 +194,19 @@ public final class SampleData {
                 send(producer, new ProducerRecord<>(topic, partition, now - 2 * DAY_MS + i,
                         ("key-" + partition + "-" + i).getBytes(StandardCharsets.UTF_8),
                         ("value-" + partition + "-" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+    }
+
+    private void writeCompacted(KafkaProducer<byte[], byte[]> producer, String topic) {
+        for (int partition = 0; partition < 2; partition++) {
+            for (int round = 0; round < 5; round++) {
+                for (int k = 0; k < 10; k++) {
+                    byte[] key = ("account-" + k).getBytes(StandardCharsets.UTF_8);
+                    byte[] value = round == 4 && k % 3 == 0 ? null
+                            : ("balance=" + (round * 100 + k)).getBytes(StandardCharsets.UTF_8);
+                    send(producer, new ProducerRecord<>(topic, partition, now - DAY_MS / 2 + round * 10L + k, key, value));
+                }
             }
         }
     }
