@@ -47,6 +47,11 @@ public final class EmbeddedKafkaConnect implements AutoCloseable {
      * @param pluginPath a folder holding one sub-folder per plugin, as on a worker's {@code plugin.path}
      */
     public static EmbeddedKafkaConnect start(Path pluginPath) {
+        return start(pluginPath, Map.of());
+    }
+
+    /** As {@link #start(Path)}, with more worker settings (such as exactly.once.source.support). */
+    public static EmbeddedKafkaConnect start(Path pluginPath, Map<String, String> extraWorkerProps) {
         if (!Files.isDirectory(pluginPath)) {
             throw new IllegalArgumentException("The plugin folder " + pluginPath + " does not exist; build the "
                     + "plugins first (mvn -DskipTests package) or run through the ./lifeboat launcher");
@@ -56,6 +61,7 @@ public final class EmbeddedKafkaConnect implements AutoCloseable {
         workerProps.put("plugin.discovery", "service_load");
         workerProps.put("offset.flush.interval.ms", Long.toString(OFFSET_FLUSH_INTERVAL_MS));
         workerProps.put("connector.client.config.override.policy", "All");
+        workerProps.putAll(extraWorkerProps);
 
         Properties brokerProps = new Properties();
         brokerProps.put("transaction.state.log.replication.factor", "1");

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.util.Map;
+
 /**
  * One {@link EmbeddedKafkaConnect} (broker + worker with the built plugins) for all tests of a class:
  * started before the class's {@code @BeforeAll} methods, stopped after its {@code @AfterAll} methods.
@@ -15,13 +17,23 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class EmbeddedConnectExtension implements BeforeAllCallback, AfterAllCallback {
 
+    private final Map<String, String> extraWorkerProps;
     private EmbeddedKafkaConnect connect;
     private ConnectorProgress progress;
     private RestoreWatch restores;
 
+    public EmbeddedConnectExtension() {
+        this(Map.of());
+    }
+
+    /** A cluster whose worker also has {@code extraWorkerProps}. */
+    public EmbeddedConnectExtension(Map<String, String> extraWorkerProps) {
+        this.extraWorkerProps = Map.copyOf(extraWorkerProps);
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
-        connect = EmbeddedKafkaConnect.start(PluginPath.locate());
+        connect = EmbeddedKafkaConnect.start(PluginPath.locate(), extraWorkerProps);
         progress = new ConnectorProgress(connect);
         restores = new RestoreWatch(connect);
     }
@@ -58,7 +70,7 @@ public final class EmbeddedConnectExtension implements BeforeAllCallback, AfterA
     }
 
     /** Creates (or replaces the config of) a connector through the REST API. */
-    public void configure(java.util.Map<String, String> config) {
+    public void configure(Map<String, String> config) {
         connect().cluster().configureConnector(config.get("name"), config);
     }
 }
