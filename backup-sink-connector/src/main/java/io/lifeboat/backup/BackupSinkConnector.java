@@ -3,6 +3,7 @@ package io.lifeboat.backup;
 import io.lifeboat.core.LifeboatVersion;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 
@@ -21,6 +22,10 @@ public class BackupSinkConnector extends SinkConnector {
 
     @Override
     public void start(Map<String, String> props) {
+        if (props.containsKey("source.cluster.bootstrap.servers")) {
+            throw new ConfigException("source.cluster.bootstrap.servers", props.get("source.cluster.bootstrap.servers"),
+                    "not supported by this version of Lifeboat yet");
+        }
         new BackupSinkConfig(props);
         this.props = Map.copyOf(props);
     }

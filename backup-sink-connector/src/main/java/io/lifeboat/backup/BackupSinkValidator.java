@@ -32,6 +32,7 @@ final class BackupSinkValidator {
                     + "otherwise the backup reads records of aborted transactions, and a restore would bring them back");
         }
         ExactCopyRules.rejectTransforms(props, results, "a backup");
+        ExactCopyRules.rejectNotYetSupported(props, results, List.of("source.cluster.bootstrap.servers"));
         ExactCopyRules.rejectErrorTolerance(props, results, "a backup");
         return new Config(List.copyOf(results.values()));
     }

@@ -85,6 +85,13 @@ class BackupSinkConnectorValidateTest {
     }
 
     @Test
+    void contractKeysOfLaterVersionsAreRejectedNotIgnored() {
+        Map<String, String> props = valid();
+        props.put("source.cluster.bootstrap.servers", "source:9092");
+        assertTrue(errors(props).get("source.cluster.bootstrap.servers").get(0).contains("not supported"));
+    }
+
+    @Test
     void badValuesOfOwnKeysAreRejected() {
         Map<String, String> props = valid();
         props.put("segment.compression", "lz4");

@@ -34,6 +34,10 @@ public final class VerifyCommand {
         try (ObjectStore store = options.open()) {
             BackupSetListing catalog = BackupSetListing.load(store, options.layout());
             out.println("Verifying backup set " + catalog.description());
+            if (catalog.isEmpty()) {
+                out.println("EMPTY    no partition markers and no segments here: wrong root, bucket or prefix?");
+                return 1;
+            }
             SegmentFetcher fetcher = new SegmentFetcher(store, options.layout(),
                     Path.of(System.getProperty("java.io.tmpdir")));
             for (var topic : catalog.topics().values()) {

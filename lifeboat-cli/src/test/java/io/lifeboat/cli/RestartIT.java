@@ -82,6 +82,31 @@ class RestartIT {
                 TopicSnapshot.read(KAFKA.bootstrapServers(), TOPIC, TIMEOUT));
         assertTrue(afterRestart.matches(), "a restarted, complete restore wrote again: " + afterRestart);
         KAFKA.progress().deleteConnector(restore, TIMEOUT);
+
+        // Another restore (no progress of its own) into the now non-empty topic must refuse to append.
+        Map<String, String> second = ConnectorConfigs.restore("restart-restore-again", KAFKA.bootstrapServers(), storage);
+        KAFKA.configure(second);
+        String trace = awaitConnectorFailure("restart-restore-again");
+        assertTrue(trace.contains("already holds"), trace);
+        assertTrue(RecordComparison.compare(original, TopicSnapshot.read(KAFKA.bootstrapServers(), TOPIC, TIMEOUT))
+                .matches(), "the refused restore wrote nothing");
+        KAFKA.progress().deleteConnector("restart-restore-again", TIMEOUT);
+    }
+
+    private String awaitConnectorFailure(String name) throws Exception {
+        long deadline = System.currentTimeMillis() + TIMEOUT.toMillis();
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                var status = KAFKA.connect().cluster().connectorStatus(name);
+                if ("FAILED".equals(status.connector().state())) {
+                    return status.connector().trace();
+                }
+            } catch (RuntimeException e) {
+                // not created yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("connector " + name + " did not fail within " + TIMEOUT);
     }
 
     private void produce(int from, int count) throws Exception {

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
@@ -32,11 +33,20 @@ public class RestoreSourceConnector extends SourceConnector {
 
     private static final Logger log = LoggerFactory.getLogger(RestoreSourceConnector.class);
 
+    /** Contract keys of later versions: rejected rather than ignored. */
+    static final List<String> NOT_YET_SUPPORTED = List.of("restore.start.time", "restore.end.time",
+            "restore.consumer.groups", "restore.mode");
+
     private Map<String, String> props;
     private List<TopicPartition> partitions = List.of();
 
     @Override
     public void start(Map<String, String> props) {
+        for (String key : NOT_YET_SUPPORTED) {
+            if (props.containsKey(key)) {
+                throw new ConfigException(key, props.get(key), "not supported by this version of Lifeboat yet");
+            }
+        }
         RestoreSourceConfig config = new RestoreSourceConfig(props);
         this.props = Map.copyOf(props);
         RestorePlanner.RestorePlan plan;
@@ -49,11 +59,18 @@ public class RestoreSourceConnector extends SourceConnector {
                 preparer.prepare(topic.sourceTopic(), topic.targetTopic(), topic.partitions(),
                         plan.catalog().oldestTimestamp(topic.sourceTopic()),
                         plan.catalog().newestTimestamp(topic.sourceTopic()));
+                preparer.requireEmptyOrOwn(topic.sourceTopic(), topic.targetTopic(), topic.partitions(),
+                        p -> hasProgress(new TopicPartition(topic.sourceTopic(), p)));
             }
         }
         this.partitions = plan.partitions();
         log.info("Restore planned: {} topics, {} partitions: {}", plan.topics().size(), partitions.size(),
                 plan.topics());
+    }
+
+    private boolean hasProgress(TopicPartition source) {
+        Map<String, Object> offset = context().offsetStorageReader().offset(RestoreOffsets.sourcePartition(source));
+        return RestoreOffsets.Progress.from(offset).lastRestoredOffset() >= 0;
     }
 
     @Override
@@ -82,6 +99,7 @@ public class RestoreSourceConnector extends SourceConnector {
         ExactCopyRules.requireByteArrayConverters(connectorConfigs, results,
                 "a restore writes the backed-up bytes exactly as they were, and any other converter would change them");
         ExactCopyRules.rejectTransforms(connectorConfigs, results, "a restore");
+        ExactCopyRules.rejectNotYetSupported(connectorConfigs, results, NOT_YET_SUPPORTED);
         ExactCopyRules.rejectErrorTolerance(connectorConfigs, results, "a restore");
         return new Config(List.copyOf(results.values()));
     }

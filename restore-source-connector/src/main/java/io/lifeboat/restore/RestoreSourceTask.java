@@ -9,6 +9,7 @@ import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.ObjectStores;
 import io.lifeboat.core.storage.StoredObject;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -21,6 +22,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Restores the topic-partitions the connector assigned to it, one partition after the other (so at
@@ -36,7 +39,9 @@ public class RestoreSourceTask extends SourceTask {
     private WorkDirectory workDir;
     private int batchSize;
     private int current;
-    private boolean reportedDone;
+    private final Map<TopicPartition, PartitionRestore> awaitingAck = new ConcurrentHashMap<>();
+    private final AtomicBoolean reportedDone = new AtomicBoolean();
+    private volatile boolean allHandedOver;
     private long startedAt;
 
     @Override
@@ -98,8 +103,11 @@ public class RestoreSourceTask extends SourceTask {
             try {
                 List<SourceRecord> batch = partition.poll(batchSize);
                 if (partition.isComplete()) {
-                    log.info("Restored {} into {}-{}: {} records in this run", partition.source(),
-                            partition.targetTopic(), partition.source().partition(), partition.restoredRecords());
+                    if (batch.isEmpty()) {
+                        reportRestored(partition);
+                    } else {
+                        awaitingAck.put(partition.source(), partition);
+                    }
                 }
                 if (!batch.isEmpty()) {
                     return batch;
@@ -109,14 +117,42 @@ public class RestoreSourceTask extends SourceTask {
                         + " stopped: " + e.getMessage(), e);
             }
         }
-        if (!reportedDone) {
-            reportedDone = true;
-            long records = partitions.stream().mapToLong(PartitionRestore::restoredRecords).sum();
-            log.info("Restore task finished: {} partitions complete, {} records written in this run, {} ms",
-                    partitions.size(), records, System.currentTimeMillis() - startedAt);
-        }
+        allHandedOver = true;
+        reportFinishedOnce();
         Thread.sleep(IDLE_POLL_MS);
         return null;
+    }
+
+    /**
+     * Called by Connect once the target cluster acknowledged a record: completion is reported only
+     * when a partition's last record is acknowledged, not when it is handed over. Runs on the
+     * producer's thread.
+     */
+    @Override
+    public void commitRecord(SourceRecord record, RecordMetadata metadata) {
+        if (metadata == null || !Boolean.TRUE.equals(record.sourceOffset().get(RestoreOffsets.COMPLETE))) {
+            return;
+        }
+        Map<String, ?> source = record.sourcePartition();
+        PartitionRestore partition = awaitingAck.remove(new TopicPartition((String) source.get(RestoreOffsets.TOPIC),
+                ((Number) source.get(RestoreOffsets.PARTITION)).intValue()));
+        if (partition != null) {
+            reportRestored(partition);
+            reportFinishedOnce();
+        }
+    }
+
+    private static void reportRestored(PartitionRestore partition) {
+        log.info("Restored {} into {}-{}: {} records written in this run, all acknowledged", partition.source(),
+                partition.targetTopic(), partition.source().partition(), partition.restoredRecords());
+    }
+
+    private void reportFinishedOnce() {
+        if (allHandedOver && awaitingAck.isEmpty() && reportedDone.compareAndSet(false, true)) {
+            long records = partitions.stream().mapToLong(PartitionRestore::restoredRecords).sum();
+            log.info("Restore task finished: {} partitions complete, {} records written in this run and acknowledged, "
+                    + "{} ms", partitions.size(), records, System.currentTimeMillis() - startedAt);
+        }
     }
 
     @Override

@@ -4,7 +4,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -14,12 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
 
 /**
  * Makes a target topic ready before the first record is written: creates it with the backup's
@@ -57,6 +61,39 @@ final class TargetTopicPreparer {
         }
         checkConfig(sourceTopic, targetTopic, oldestTimestamp);
         checkNewest(sourceTopic, targetTopic, newestTimestamp);
+    }
+
+    /**
+     * Refuses to write into a target partition that already holds records this restore did not
+     * write (no restore progress for it): the backup would land after them, so the partition would
+     * not be the backed-up one. {@code hasProgress} tells whether a partition has restore progress.
+     */
+    void requireEmptyOrOwn(String sourceTopic, String targetTopic, int partitions, IntPredicate hasProgress) {
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            earliest.put(new TopicPartition(targetTopic, p), OffsetSpec.earliest());
+            latest.put(new TopicPartition(targetTopic, p), OffsetSpec.latest());
+        }
+        try {
+            var starts = admin.listOffsets(earliest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            var ends = admin.listOffsets(latest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            for (int p = 0; p < partitions; p++) {
+                TopicPartition tp = new TopicPartition(targetTopic, p);
+                long records = ends.get(tp).offset() - starts.get(tp).offset();
+                if (records > 0 && !hasProgress.test(p)) {
+                    throw new ConnectException("Target partition " + tp + " already holds " + records + " records "
+                            + "that this restore of " + sourceTopic + " did not write: the backup would land after "
+                            + "them. Restore into a new or empty topic (restore.topic.mapping), or delete " + targetTopic
+                            + " first. (A worker that died during a restore without exactly-once support can also "
+                            + "leave records behind whose progress was not saved; delete the topic and restart.)");
+                }
+            }
+        } catch (ConnectException e) {
+            throw e;
+        } catch (Exception e) {
+            throw failure("read the offsets of target topic " + targetTopic, e);
+        }
     }
 
     private Optional<TopicDescription> describe(String topic) {

@@ -29,7 +29,12 @@ class ConfigDocsTest {
                 `tasks.max`, converters, `topics` for the backup, ...). Both connectors require
                 `key.converter`, `value.converter` and `header.converter` to be
                 `org.apache.kafka.connect.converters.ByteArrayConverter`; the backup also requires
-                `consumer.override.isolation.level=read_committed`.
+                `consumer.override.isolation.level=read_committed`. Both reject `transforms` and any
+                `errors.tolerance` other than `none` (either could alter or drop records).
+
+                Keys of the contract that this version does not implement yet are rejected by `validate()`
+                rather than ignored: `restore.start.time`, `restore.end.time`, `restore.consumer.groups`,
+                `restore.mode` (restore) and `source.cluster.bootstrap.servers` (backup).
 
                 ## Backup sink connector (`io.lifeboat.backup.BackupSinkConnector`)
                 """ + ConfigDocs.markdown(BackupSinkConfig.CONFIG_DEF) + """

@@ -51,7 +51,9 @@ public final class StorageConfig {
 
     public static final String AWS_SECRET_ACCESS_KEY = "aws.secret.access.key";
     private static final String AWS_SECRET_ACCESS_KEY_DOC = "Static secret access key; set together with "
-            + "aws.access.key.id. Never logged, masked in the REST API.";
+            + "aws.access.key.id. Never logged by Lifeboat and shown as [hidden] by the validate endpoint; Kafka "
+            + "Connect itself returns connector configs as submitted, so keep it in a config provider "
+            + "(${file:...}, ${env:...}) or use the default credentials chain.";
 
     public static final String FILESYSTEM_ROOT = "filesystem.root";
     private static final String FILESYSTEM_ROOT_DOC = "Root folder of the filesystem store. Required when "
@@ -102,7 +104,7 @@ public final class StorageConfig {
                         Importance.MEDIUM, AWS_ACCESS_KEY_ID_DOC, GROUP, ++order, Width.MEDIUM, "AWS access key id")
                 .define(AWS_SECRET_ACCESS_KEY, Type.PASSWORD, null,
                         Importance.MEDIUM, AWS_SECRET_ACCESS_KEY_DOC, GROUP, ++order, Width.MEDIUM, "AWS secret access key")
-                .define(FILESYSTEM_ROOT, Type.STRING, null,
+                .define(FILESYSTEM_ROOT, Type.STRING, null, Validators.ABSOLUTE_PATH,
                         Importance.HIGH, FILESYSTEM_ROOT_DOC, GROUP, ++order, Width.LONG, "Filesystem root");
     }
 
@@ -130,11 +132,8 @@ public final class StorageConfig {
                         + AWS_SECRET_ACCESS_KEY + " (or leave both empty to use the AWS default credentials chain)");
             }
         } else if (backend == StorageBackend.FILESYSTEM) {
-            String root = props.get(FILESYSTEM_ROOT);
-            if (isBlank(root)) {
+            if (isBlank(props.get(FILESYSTEM_ROOT))) {
                 addError(results, FILESYSTEM_ROOT, FILESYSTEM_ROOT + " is required when " + BACKEND + "=filesystem");
-            } else if (!Path.of(root.trim()).isAbsolute()) {
-                addError(results, FILESYSTEM_ROOT, FILESYSTEM_ROOT + " must be an absolute path, got '" + root + "'");
             }
         }
     }

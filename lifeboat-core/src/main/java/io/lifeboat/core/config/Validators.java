@@ -5,6 +5,7 @@ import org.apache.kafka.common.config.ConfigException;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /** Single-key validators shared by the connectors' config definitions. */
@@ -53,6 +54,21 @@ public final class Validators {
         @Override
         public String toString() {
             return "an http:// or https:// URL";
+        }
+    };
+
+    /** An absolute local path. */
+    public static final ConfigDef.Validator ABSOLUTE_PATH = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value != null && !((String) value).isBlank() && !Path.of(((String) value).trim()).isAbsolute()) {
+                throw new ConfigException(name, value, "must be an absolute path");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "an absolute path";
         }
     };
 
