@@ -3,6 +3,7 @@ package io.lifeboat.cli;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,5 +28,10 @@ class FilesystemRoundTripIT extends RoundTripChecks {
     @Override
     protected String label() {
         return "fs";
+    }
+
+    @Override
+    protected List<String> cliStoreArgs() {
+        return List.of("--root", storeRoot.toString(), "--prefix", "cluster-a/nightly");
     }
 }

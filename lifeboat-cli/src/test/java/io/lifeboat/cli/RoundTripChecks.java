@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +44,9 @@ abstract class RoundTripChecks {
 
     /** A short name for topics and connectors, such as "fs". */
     protected abstract String label();
+
+    /** The ./lifeboat options that name this class's backup set (store and prefix). */
+    protected abstract List<String> cliStoreArgs();
 
     @BeforeAll
     void backUpSampleData() throws Exception {
@@ -128,6 +133,26 @@ abstract class RoundTripChecks {
         } finally {
             KAFKA.progress().deleteConnector(restore, TIMEOUT);
         }
+    }
+
+    @Test
+    void operatorCommandsReadTheBackupSet() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<String> verify = new ArrayList<>(List.of("verify"));
+        verify.addAll(cliStoreArgs());
+        int code = Main.run(verify.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        assertTrue(text.contains("0 problems: OK"), text);
+
+        out.reset();
+        List<String> list = new ArrayList<>(List.of("list"));
+        list.addAll(cliStoreArgs());
+        assertEquals(0, Main.run(list.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(out, true, StandardCharsets.UTF_8)));
+        String listing = out.toString(StandardCharsets.UTF_8);
+        topics.all().forEach(topic -> assertTrue(listing.contains(topic), topic + " in:\n" + listing));
     }
 
     private static long values(TopicSnapshot snapshot, String prefix) {
