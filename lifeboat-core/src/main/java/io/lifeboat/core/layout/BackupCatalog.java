@@ -16,6 +16,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.ToLongFunction;
+import java.util.stream.LongStream;
 
 /**
  * What a backup set holds, read from object keys only: its topics, each topic's partition count
@@ -104,22 +106,20 @@ public final class BackupCatalog {
 
     /** Smallest record timestamp in the topic's backup. */
     public OptionalLong oldestTimestamp(String topic) {
-        return segments.entrySet().stream()
-                .filter(e -> e.getKey().topic().equals(topic))
-                .flatMap(e -> e.getValue().stream())
-                .mapToLong(SegmentDescriptor::minTimestamp)
-                .filter(ts -> ts != SegmentDescriptor.NONE)
-                .min();
+        return timestamps(topic, SegmentDescriptor::minTimestamp).min();
     }
 
     /** Largest record timestamp in the topic's backup. */
     public OptionalLong newestTimestamp(String topic) {
+        return timestamps(topic, SegmentDescriptor::maxTimestamp).max();
+    }
+
+    private LongStream timestamps(String topic, ToLongFunction<SegmentDescriptor> timestamp) {
         return segments.entrySet().stream()
                 .filter(e -> e.getKey().topic().equals(topic))
                 .flatMap(e -> e.getValue().stream())
-                .mapToLong(SegmentDescriptor::maxTimestamp)
-                .filter(ts -> ts != SegmentDescriptor.NONE)
-                .max();
+                .mapToLong(timestamp)
+                .filter(ts -> ts != SegmentDescriptor.NONE);
     }
 
     /** Keys under the segments folder that are not segment keys of this layout. */
