@@ -123,9 +123,12 @@ public class BackupSinkTask extends SinkTask {
         long now = time.milliseconds();
         try {
             writePendingMarkers();
+            PartitionBackup backup = null;
             for (SinkRecord record : records) {
-                PartitionBackup backup = partitions.get(
-                        new TopicPartition(record.originalTopic(), record.originalKafkaPartition()));
+                if (backup == null || backup.partition().partition() != record.originalKafkaPartition()
+                        || !backup.partition().topic().equals(record.originalTopic())) {
+                    backup = partitions.get(new TopicPartition(record.originalTopic(), record.originalKafkaPartition()));
+                }
                 if (backup == null) {
                     throw new ConnectException("Received a record of " + record.originalTopic() + "-"
                             + record.originalKafkaPartition() + ", a partition this task was not assigned");

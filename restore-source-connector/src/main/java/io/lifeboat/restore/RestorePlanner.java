@@ -28,7 +28,8 @@ final class RestorePlanner {
         BackupLayout layout = new BackupLayout(config.storage().prefix());
         String where = store.describe() + " under prefix '" + layout.prefix() + "'";
         try {
-            Set<String> available = BackupCatalog.listTopics(store, layout);
+            Map<String, Integer> marked = BackupCatalog.markedTopics(store, layout);
+            Set<String> available = marked.keySet();
             if (available.isEmpty()) {
                 throw new ConnectException("No backed-up topics found in " + where + ": check "
                         + "storage.prefix and the bucket or root against the backup connector's config");
@@ -45,7 +46,9 @@ final class RestorePlanner {
                 throw new ConnectException(RestoreSourceConfig.RESTORE_TOPIC_MAPPING + " renames " + unusedRenames
                         + ", which this restore does not include (restoring " + selected + ")");
             }
-            BackupCatalog catalog = BackupCatalog.load(store, layout, selected);
+            Map<String, Integer> selectedTopics = new HashMap<>(marked);
+            selectedTopics.keySet().retainAll(selected);
+            BackupCatalog catalog = BackupCatalog.load(store, layout, selectedTopics);
             if (!catalog.unrecognizedKeys().isEmpty()) {
                 throw new ConnectException("The backup set in " + where + " holds objects that are not Lifeboat "
                         + "segments under its segments folder, e.g. " + catalog.unrecognizedKeys().get(0) + " ("

@@ -59,8 +59,9 @@ final class TargetTopicPreparer {
                     + ": records must land in the partition of the same number. Add partitions to " + targetTopic
                     + " (or delete it so that the restore creates it) and restart the connector.");
         }
-        checkConfig(sourceTopic, targetTopic, oldestTimestamp);
-        checkNewest(sourceTopic, targetTopic, newestTimestamp);
+        Config config = topicConfig(targetTopic);
+        checkConfig(config, sourceTopic, targetTopic, oldestTimestamp);
+        checkNewest(config, sourceTopic, targetTopic, newestTimestamp);
     }
 
     /**
@@ -133,8 +134,7 @@ final class TargetTopicPreparer {
         }
     }
 
-    private void checkConfig(String sourceTopic, String targetTopic, OptionalLong oldestTimestamp) {
-        Config config = topicConfig(targetTopic);
+    private void checkConfig(Config config, String sourceTopic, String targetTopic, OptionalLong oldestTimestamp) {
         String timestampType = value(config, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
         if ("LogAppendTime".equalsIgnoreCase(timestampType)) {
             throw new ConnectException("Target topic " + targetTopic + " has message.timestamp.type=LogAppendTime: "
@@ -163,12 +163,12 @@ final class TargetTopicPreparer {
         }
     }
 
-    private void checkNewest(String sourceTopic, String targetTopic, OptionalLong newestTimestamp) {
+    private void checkNewest(Config config, String sourceTopic, String targetTopic, OptionalLong newestTimestamp) {
         if (newestTimestamp.isEmpty()) {
             return;
         }
         long newest = newestTimestamp.getAsLong();
-        long maxAhead = parseLong(value(topicConfig(targetTopic), "message.timestamp.after.max.ms"), Long.MAX_VALUE);
+        long maxAhead = parseLong(value(config, "message.timestamp.after.max.ms"), Long.MAX_VALUE);
         if (maxAhead < Long.MAX_VALUE && newest > nowMillis + maxAhead) {
             throw new ConnectException("Target topic " + targetTopic + " has message.timestamp.after.max.ms="
                     + maxAhead + " and would reject the backup's newest record of " + sourceTopic + " (timestamp "

@@ -6,16 +6,13 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.ToLongFunction;
 import java.util.stream.LongStream;
 
@@ -28,42 +25,40 @@ public final class BackupCatalog {
 
     private final Map<String, Integer> partitionCounts;
     private final Map<TopicPartition, List<SegmentDescriptor>> segments;
-    private final Map<SegmentDescriptor, StoredObject> objects;
     private final List<String> unrecognized;
 
     private BackupCatalog(Map<String, Integer> partitionCounts, Map<TopicPartition, List<SegmentDescriptor>> segments,
-                          Map<SegmentDescriptor, StoredObject> objects, List<String> unrecognized) {
+                          List<String> unrecognized) {
         this.partitionCounts = partitionCounts;
         this.segments = segments;
-        this.objects = objects;
         this.unrecognized = unrecognized;
     }
 
-    /** Topics of the backup set, from its partition markers and segment folders. */
-    public static Set<String> listTopics(ObjectStore store, BackupLayout layout) throws IOException {
-        Set<String> topics = new TreeSet<>();
+    /**
+     * Every topic of the backup set with its partition count as its markers show, from one listing
+     * of the markers folder.
+     */
+    public static Map<String, Integer> markedTopics(ObjectStore store, BackupLayout layout) throws IOException {
+        Map<String, Integer> counts = new TreeMap<>();
         for (StoredObject object : store.list(layout.partitionMarkersPrefix())) {
-            layout.parsePartitionMarker(object.key()).ifPresent(tp -> topics.add(tp.topic()));
+            layout.parsePartitionMarker(object.key())
+                    .ifPresent(tp -> counts.merge(tp.topic(), tp.partition() + 1, Math::max));
         }
-        return topics;
+        return counts;
     }
 
-    /** Loads markers and segment keys of the given topics. */
-    public static BackupCatalog load(ObjectStore store, BackupLayout layout, Collection<String> topics)
+    /**
+     * Loads the segment keys of the given topics, one listing per topic.
+     *
+     * @param markedTopics the topics to load, with their partition counts from {@link #markedTopics}
+     */
+    public static BackupCatalog load(ObjectStore store, BackupLayout layout, Map<String, Integer> markedTopics)
             throws IOException {
-        Map<String, Integer> counts = new TreeMap<>();
+        Map<String, Integer> counts = new TreeMap<>(markedTopics);
         Map<TopicPartition, List<SegmentDescriptor>> segments = new TreeMap<>(
                 Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
-        Map<SegmentDescriptor, StoredObject> objects = new HashMap<>();
         List<String> unrecognized = new ArrayList<>();
-        for (String topic : topics) {
-            int count = 0;
-            for (StoredObject object : store.list(layout.partitionMarkersPrefix(topic))) {
-                Optional<TopicPartition> tp = layout.parsePartitionMarker(object.key());
-                if (tp.isPresent() && tp.get().topic().equals(topic)) {
-                    count = Math.max(count, tp.get().partition() + 1);
-                }
-            }
+        for (String topic : markedTopics.keySet()) {
             for (StoredObject object : store.list(layout.prefix() + BackupLayout.SEGMENTS + topic + "/")) {
                 Optional<SegmentDescriptor> segment = layout.parseSegmentKey(object.key());
                 if (segment.isEmpty()) {
@@ -72,15 +67,11 @@ public final class BackupCatalog {
                 }
                 SegmentDescriptor s = segment.get();
                 segments.computeIfAbsent(s.topicPartition(), tp -> new ArrayList<>()).add(s);
-                objects.put(s, object);
-                count = Math.max(count, s.partition() + 1);
-            }
-            if (count > 0) {
-                counts.put(topic, count);
+                counts.merge(topic, s.partition() + 1, Math::max);
             }
         }
         segments.values().forEach(list -> list.sort(SEGMENT_ORDER));
-        return new BackupCatalog(counts, segments, objects, unrecognized);
+        return new BackupCatalog(counts, segments, unrecognized);
     }
 
     /** Offset order: by first offset, then by last offset. */
@@ -98,10 +89,6 @@ public final class BackupCatalog {
 
     public List<SegmentDescriptor> segments(TopicPartition tp) {
         return segments.getOrDefault(tp, List.of());
-    }
-
-    public StoredObject object(SegmentDescriptor segment) {
-        return objects.get(segment);
     }
 
     /** Smallest record timestamp in the topic's backup. */
