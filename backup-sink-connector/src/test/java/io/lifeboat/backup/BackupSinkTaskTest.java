@@ -228,7 +228,7 @@ class BackupSinkTaskTest {
         BackupSinkTask task = startTask(props(), P0);
         task.put(records(P0, 0, 1));
         try (var dirs = Files.list(spool)) {
-            Path taskDir = dirs.findFirst().orElseThrow();
+            Path taskDir = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
             try (var files = Files.list(taskDir)) {
                 for (Path f : files.toList()) {
                     Files.delete(f);

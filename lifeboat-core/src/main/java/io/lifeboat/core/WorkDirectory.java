@@ -20,11 +20,18 @@ import java.util.stream.Stream;
  * gone (a worker that crashed leaves its folder behind): a folder whose lock can be taken has no
  * live owner. Nothing in such a folder is needed after its task is gone: spooled records were not
  * committed and will be consumed again, and segment copies are read again from the store.
+ *
+ * <p>Cleaning up and creating happen as one step, guarded in this JVM and, through a lock file in
+ * the parent folder, across processes: a folder whose lock file exists but is not locked yet (its
+ * task is between creating and locking it) must never look abandoned to another task starting at
+ * the same moment.
  */
 public final class WorkDirectory implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkDirectory.class);
     private static final String LOCK = ".lock";
+    private static final String CREATE_LOCK = ".create.lock";
+    private static final Object CREATE_GUARD = new Object();
 
     private final Path dir;
     private final FileChannel lockChannel;
@@ -40,10 +47,22 @@ public final class WorkDirectory implements AutoCloseable {
     /** A new folder under {@code parent} named {@code namePrefix} + a random id. */
     public static WorkDirectory create(Path parent, String namePrefix) throws IOException {
         Files.createDirectories(parent);
-        removeAbandoned(parent, namePrefix);
-        Path dir = Files.createDirectory(parent.resolve(namePrefix + UUID.randomUUID()));
-        FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        return new WorkDirectory(dir, channel, channel.lock());
+        synchronized (CREATE_GUARD) {
+            try (FileChannel guard = FileChannel.open(parent.resolve(CREATE_LOCK), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+                 FileLock ignored = guard.lock()) {
+                removeAbandoned(parent, namePrefix);
+                Path dir = Files.createDirectory(parent.resolve(namePrefix + UUID.randomUUID()));
+                FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE);
+                try {
+                    return new WorkDirectory(dir, channel, channel.lock());
+                } catch (IOException | RuntimeException e) {
+                    channel.close();
+                    throw e;
+                }
+            }
+        }
     }
 
     public Path path() {

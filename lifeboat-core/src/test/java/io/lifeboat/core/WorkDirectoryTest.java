@@ -6,6 +6,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +38,38 @@ class WorkDirectoryTest {
             assertTrue(Files.isDirectory(kept));
         }
         try (var children = Files.list(parent)) {
-            assertTrue(children.allMatch(unrelated::equals), "closing removes the task folders");
+            assertTrue(children.filter(Files::isDirectory).allMatch(unrelated::equals),
+                    "closing removes the task folders");
+        }
+    }
+
+    /** Tasks of one worker start at the same moment; none may take another's new folder for abandoned. */
+    @Test
+    void tasksStartingTogetherKeepTheirFolders() throws Exception {
+        int tasks = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(tasks);
+        try {
+            for (int round = 0; round < 400; round++) {
+                List<Future<WorkDirectory>> started = new ArrayList<>();
+                for (int i = 0; i < tasks; i++) {
+                    started.add(pool.submit(() -> {
+                        WorkDirectory dir = WorkDirectory.create(parent, "task-");
+                        Files.writeString(dir.path().resolve("spool"), "records");
+                        return dir;
+                    }));
+                }
+                List<WorkDirectory> dirs = new ArrayList<>();
+                for (Future<WorkDirectory> f : started) {
+                    dirs.add(f.get());
+                }
+                for (WorkDirectory dir : dirs) {
+                    assertTrue(Files.exists(dir.path().resolve("spool")), "round " + round + ": " + dir.path()
+                            + " was removed while its task was running");
+                    dir.close();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 }

@@ -33,7 +33,13 @@ public final class SegmentFetcher {
     /** Copies the segment's object to a local file and opens it; throws when it is missing or corrupt. */
     public FetchedSegment fetch(SegmentDescriptor segment) throws IOException {
         String key = layout.segmentKey(segment);
-        Path file = Files.createTempFile(tempDir, "segment-", ".avro");
+        Path file;
+        try {
+            file = Files.createTempFile(tempDir, "segment-", ".avro");
+        } catch (IOException e) {
+            throw new IOException("cannot make a local copy of segment " + key + " (" + segment.describeRange()
+                    + ") in the work folder " + tempDir + ": " + e, e);
+        }
         try {
             download(key, segment, file);
             return new FetchedSegment(key, file, SegmentReader.open(file, key, segment));
