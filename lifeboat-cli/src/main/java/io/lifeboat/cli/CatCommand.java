@@ -1,7 +1,8 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.cli.BackupSetListing.PartitionEntry;
-import io.lifeboat.cli.BackupSetListing.SegmentEntry;
+import io.lifeboat.core.layout.BackupCatalog;
+import io.lifeboat.core.layout.BackupCatalog.PartitionEntry;
+import io.lifeboat.core.layout.BackupCatalog.SegmentEntry;
 import io.lifeboat.core.segment.BackupHeader;
 import io.lifeboat.core.segment.BackupRecord;
 import io.lifeboat.core.segment.SegmentFetcher;
@@ -36,11 +37,11 @@ public final class CatCommand {
         long limit = args.number("limit", Long.MAX_VALUE);
         boolean full = args.flag("full");
         try (ObjectStore store = options.open()) {
-            BackupSetListing catalog = BackupSetListing.load(store, options.layout());
-            SortedMap<Integer, PartitionEntry> partitions = catalog.topics().get(topic);
-            if (partitions == null) {
+            BackupCatalog catalog = BackupCatalog.load(store, options.layout());
+            SortedMap<Integer, PartitionEntry> partitions = catalog.partitions(topic);
+            if (partitions.isEmpty()) {
                 out.println("No topic " + topic + " in backup set " + catalog.description() + "; topics: "
-                        + catalog.topics().keySet());
+                        + catalog.topics());
                 return 1;
             }
             if (partitionFilter >= 0 && !partitions.containsKey((int) partitionFilter)) {

@@ -1,7 +1,8 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.cli.BackupSetListing.PartitionEntry;
-import io.lifeboat.cli.BackupSetListing.SegmentEntry;
+import io.lifeboat.core.layout.BackupCatalog;
+import io.lifeboat.core.layout.BackupCatalog.PartitionEntry;
+import io.lifeboat.core.layout.BackupCatalog.SegmentEntry;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.StoredObject;
@@ -19,14 +20,14 @@ public final class ListCommand {
     public static int run(Args args, PrintStream out) throws Exception {
         StoreOptions options = StoreOptions.from(args);
         try (ObjectStore store = options.open()) {
-            BackupSetListing catalog = BackupSetListing.load(store, options.layout());
+            BackupCatalog catalog = BackupCatalog.load(store, options.layout());
             out.println("Backup set " + catalog.description());
             if (catalog.isEmpty()) {
                 out.println("  (empty: no partitions and no segments)");
                 return 0;
             }
-            for (var topic : catalog.topics().entrySet()) {
-                printTopic(topic.getKey(), topic.getValue(), out);
+            for (String topic : catalog.topics()) {
+                printTopic(topic, catalog.partitions(topic), out);
             }
             for (StoredObject object : catalog.unrecognized()) {
                 out.println("unrecognized object " + object.key() + " (" + object.size() + " bytes)");

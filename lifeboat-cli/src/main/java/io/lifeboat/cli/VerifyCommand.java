@@ -1,7 +1,8 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.cli.BackupSetListing.PartitionEntry;
-import io.lifeboat.cli.BackupSetListing.SegmentEntry;
+import io.lifeboat.core.layout.BackupCatalog;
+import io.lifeboat.core.layout.BackupCatalog.PartitionEntry;
+import io.lifeboat.core.layout.BackupCatalog.SegmentEntry;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.segment.BackupRecord;
 import io.lifeboat.core.segment.SegmentFetcher;
@@ -32,7 +33,7 @@ public final class VerifyCommand {
         int problems = 0;
         long records = 0;
         try (ObjectStore store = options.open()) {
-            BackupSetListing catalog = BackupSetListing.load(store, options.layout());
+            BackupCatalog catalog = BackupCatalog.load(store, options.layout());
             out.println("Verifying backup set " + catalog.description());
             if (catalog.isEmpty()) {
                 out.println("EMPTY    no partition markers and no segments here: wrong root, bucket or prefix?");
@@ -40,8 +41,8 @@ public final class VerifyCommand {
             }
             SegmentFetcher fetcher = new SegmentFetcher(store, options.layout(),
                     Path.of(System.getProperty("java.io.tmpdir")));
-            for (var topic : catalog.topics().values()) {
-                for (PartitionEntry partition : topic.values()) {
+            for (String topic : catalog.topics()) {
+                for (PartitionEntry partition : catalog.partitions(topic).values()) {
                     Set<Long> segmentEnds = new HashSet<>();
                     partition.segments().forEach(s -> segmentEnds.add(s.descriptor().lastOffset()));
                     for (SegmentEntry segment : partition.segments()) {

@@ -155,7 +155,8 @@ final class PartitionRestore {
                         + "at offset " + segment.previousLastOffset() + ", and no segment ends there. Records from "
                         + "offset " + nextOffset + " to " + segment.previousLastOffset() + " cannot be restored, so "
                         + "nothing from offset " + nextOffset + " on was written to " + targetTopic + "-"
-                        + source.partition());
+                        + source.partition() + (segment == segments.get(0) ? "; it is the oldest segment stored for "
+                        + "this partition, so the segments before it were deleted (an expiry rule on the bucket?)" : ""));
             }
             return segment;
         }

@@ -3,6 +3,7 @@ package io.lifeboat.restore;
 import io.lifeboat.core.layout.BackupCatalog;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.storage.ObjectStore;
+import io.lifeboat.core.storage.StoredObject;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 
@@ -28,8 +29,7 @@ final class RestorePlanner {
         BackupLayout layout = new BackupLayout(config.storage().prefix());
         String where = store.describe() + " under prefix '" + layout.prefix() + "'";
         try {
-            Map<String, Integer> marked = BackupCatalog.markedTopics(store, layout);
-            Set<String> available = marked.keySet();
+            Set<String> available = BackupCatalog.markedTopics(store, layout);
             if (available.isEmpty()) {
                 throw new ConnectException("No backed-up topics found in " + where + ": check "
                         + "storage.prefix and the bucket or root against the backup connector's config");
@@ -46,13 +46,13 @@ final class RestorePlanner {
                 throw new ConnectException(RestoreSourceConfig.RESTORE_TOPIC_MAPPING + " renames " + unusedRenames
                         + ", which this restore does not include (restoring " + selected + ")");
             }
-            Map<String, Integer> selectedTopics = new HashMap<>(marked);
-            selectedTopics.keySet().retainAll(selected);
-            BackupCatalog catalog = BackupCatalog.load(store, layout, selectedTopics);
-            if (!catalog.unrecognizedKeys().isEmpty()) {
+            BackupCatalog catalog = BackupCatalog.load(store, layout, selected);
+            List<StoredObject> unrecognized = catalog.unrecognized();
+            if (!unrecognized.isEmpty()) {
                 throw new ConnectException("The backup set in " + where + " holds objects that are not Lifeboat "
-                        + "segments under its segments folder, e.g. " + catalog.unrecognizedKeys().get(0) + " ("
-                        + catalog.unrecognizedKeys().size() + " in all); remove them or restore from a clean prefix");
+                        + "segments or partition markers under the folders of the topics to restore, e.g. "
+                        + unrecognized.get(0).key() + " (" + unrecognized.size() + " in all); remove them or restore "
+                        + "from a clean prefix");
             }
             Map<String, String> targets = new HashMap<>();
             List<TopicPlan> topics = new ArrayList<>();

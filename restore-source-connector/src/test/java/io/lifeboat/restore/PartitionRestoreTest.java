@@ -144,6 +144,17 @@ class PartitionRestoreTest {
     }
 
     @Test
+    void deletedOldestSegmentStopsThePartitionBeforeItsFirstRecord() throws IOException {
+        writeSegment(0, 4, SegmentDescriptor.NONE);
+        SegmentDescriptor b = writeSegment(5, 9, 4);
+        PartitionRestore restore = restore(List.of(b), RestoreOffsets.Progress.NONE);
+        IOException e = assertThrows(IOException.class, () -> restore.poll(100));
+        assertTrue(e.getMessage().contains("offset 0 to 4"), e.getMessage());
+        assertTrue(e.getMessage().contains("oldest segment stored"), e.getMessage());
+        assertFalse(restore.isComplete());
+    }
+
+    @Test
     void corruptSegmentStopsThePartitionAndNamesTheObject() throws IOException {
         SegmentDescriptor a = writeSegment(0, 4, SegmentDescriptor.NONE);
         SegmentDescriptor b = writeSegment(5, 9, 4);

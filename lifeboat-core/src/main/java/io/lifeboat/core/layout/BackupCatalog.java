@@ -6,89 +6,143 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.ToLongFunction;
 import java.util.stream.LongStream;
 
 /**
- * What a backup set holds, read from object keys only: its topics, each topic's partition count
- * (partition markers and segments), and each partition's segments in offset order. Objects under
- * the segments folder whose keys are not segment keys are reported, never silently ignored.
+ * What a backup set holds, read from object keys only: its topics, each topic's partitions (from
+ * partition markers, so that partitions without records count, and from segments) and each
+ * partition's segments in offset order, with their sizes. Objects under the layout's folders whose
+ * keys are not markers or segments of the layout are reported, never silently ignored.
+ *
+ * <p>The restore plans with it (partition counts, timestamps); the operator CLI lists and verifies
+ * with it.
  */
 public final class BackupCatalog {
-
-    private final Map<String, Integer> partitionCounts;
-    private final Map<TopicPartition, List<SegmentDescriptor>> segments;
-    private final List<String> unrecognized;
-
-    private BackupCatalog(Map<String, Integer> partitionCounts, Map<TopicPartition, List<SegmentDescriptor>> segments,
-                          List<String> unrecognized) {
-        this.partitionCounts = partitionCounts;
-        this.segments = segments;
-        this.unrecognized = unrecognized;
-    }
-
-    /**
-     * Every topic of the backup set with its partition count as its markers show, from one listing
-     * of the markers folder.
-     */
-    public static Map<String, Integer> markedTopics(ObjectStore store, BackupLayout layout) throws IOException {
-        Map<String, Integer> counts = new TreeMap<>();
-        for (StoredObject object : store.list(layout.partitionMarkersPrefix())) {
-            layout.parsePartitionMarker(object.key())
-                    .ifPresent(tp -> counts.merge(tp.topic(), tp.partition() + 1, Math::max));
-        }
-        return counts;
-    }
-
-    /**
-     * Loads the segment keys of the given topics, one listing per topic.
-     *
-     * @param markedTopics the topics to load, with their partition counts from {@link #markedTopics}
-     */
-    public static BackupCatalog load(ObjectStore store, BackupLayout layout, Map<String, Integer> markedTopics)
-            throws IOException {
-        Map<String, Integer> counts = new TreeMap<>(markedTopics);
-        Map<TopicPartition, List<SegmentDescriptor>> segments = new TreeMap<>(
-                Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
-        List<String> unrecognized = new ArrayList<>();
-        for (String topic : markedTopics.keySet()) {
-            for (StoredObject object : store.list(layout.prefix() + BackupLayout.SEGMENTS + topic + "/")) {
-                Optional<SegmentDescriptor> segment = layout.parseSegmentKey(object.key());
-                if (segment.isEmpty()) {
-                    unrecognized.add(object.key());
-                    continue;
-                }
-                SegmentDescriptor s = segment.get();
-                segments.computeIfAbsent(s.topicPartition(), tp -> new ArrayList<>()).add(s);
-                counts.merge(topic, s.partition() + 1, Math::max);
-            }
-        }
-        segments.values().forEach(list -> list.sort(SEGMENT_ORDER));
-        return new BackupCatalog(counts, segments, unrecognized);
-    }
 
     /** Offset order: by first offset, then by last offset. */
     public static final Comparator<SegmentDescriptor> SEGMENT_ORDER =
             Comparator.comparingLong(SegmentDescriptor::firstOffset).thenComparingLong(SegmentDescriptor::lastOffset);
 
+    /** A segment object: its key, size and what the key says about it. */
+    public record SegmentEntry(String key, long size, SegmentDescriptor descriptor) {
+    }
+
+    /** A partition of the backup set; {@code marked} says whether its partition marker exists. */
+    public record PartitionEntry(TopicPartition partition, boolean marked, List<SegmentEntry> segments) {
+
+        public long bytes() {
+            return segments.stream().mapToLong(SegmentEntry::size).sum();
+        }
+    }
+
+    private final String description;
+    private final SortedMap<String, SortedMap<Integer, PartitionEntry>> topics = new TreeMap<>();
+    private final List<StoredObject> unrecognized = new ArrayList<>();
+
+    private BackupCatalog(ObjectStore store, BackupLayout layout) {
+        this.description = store.describe() + " prefix '" + layout.prefix() + "'";
+    }
+
+    /** The names of the topics that have partition markers in the backup set, from one listing. */
+    public static SortedSet<String> markedTopics(ObjectStore store, BackupLayout layout) throws IOException {
+        SortedSet<String> names = new TreeSet<>();
+        for (StoredObject object : store.list(layout.partitionMarkersPrefix())) {
+            layout.parsePartitionMarker(object.key()).ifPresent(tp -> names.add(tp.topic()));
+        }
+        return names;
+    }
+
+    /** The whole backup set: one listing of the markers folder and one of the segments folder. */
+    public static BackupCatalog load(ObjectStore store, BackupLayout layout) throws IOException {
+        BackupCatalog catalog = new BackupCatalog(store, layout);
+        catalog.addMarkers(store.list(layout.partitionMarkersPrefix()), layout);
+        catalog.addSegments(store.list(layout.segmentsPrefix()), layout);
+        catalog.sortSegments();
+        return catalog;
+    }
+
+    /** The given topics of the backup set: two listings per topic (its markers and its segments). */
+    public static BackupCatalog load(ObjectStore store, BackupLayout layout, Collection<String> topicNames)
+            throws IOException {
+        BackupCatalog catalog = new BackupCatalog(store, layout);
+        for (String topic : new TreeSet<>(topicNames)) {
+            catalog.addMarkers(store.list(layout.partitionMarkersPrefix(topic)), layout);
+            catalog.addSegments(store.list(layout.segmentsPrefix(topic)), layout);
+        }
+        catalog.sortSegments();
+        return catalog;
+    }
+
+    private void addMarkers(List<StoredObject> markers, BackupLayout layout) {
+        for (StoredObject marker : markers) {
+            Optional<TopicPartition> tp = layout.parsePartitionMarker(marker.key());
+            if (tp.isPresent()) {
+                partition(tp.get(), true);
+            } else {
+                unrecognized.add(marker);
+            }
+        }
+    }
+
+    private void addSegments(List<StoredObject> objects, BackupLayout layout) {
+        for (StoredObject object : objects) {
+            Optional<SegmentDescriptor> segment = layout.parseSegmentKey(object.key());
+            if (segment.isPresent()) {
+                partition(segment.get().topicPartition(), false).segments()
+                        .add(new SegmentEntry(object.key(), object.size(), segment.get()));
+            } else {
+                unrecognized.add(object);
+            }
+        }
+    }
+
+    private PartitionEntry partition(TopicPartition tp, boolean marked) {
+        SortedMap<Integer, PartitionEntry> partitions = topics.computeIfAbsent(tp.topic(), t -> new TreeMap<>());
+        PartitionEntry entry = partitions.get(tp.partition());
+        if (entry == null || (marked && !entry.marked())) {
+            entry = new PartitionEntry(tp, marked, entry == null ? new ArrayList<>() : entry.segments());
+            partitions.put(tp.partition(), entry);
+        }
+        return entry;
+    }
+
+    private void sortSegments() {
+        Comparator<SegmentEntry> order = Comparator.comparing(SegmentEntry::descriptor, SEGMENT_ORDER);
+        topics.values().forEach(partitions -> partitions.values().forEach(p -> p.segments().sort(order)));
+    }
+
+    /** "filesystem:/x prefix 'p/'", for messages and headings. */
+    public String description() {
+        return description;
+    }
+
     public Set<String> topics() {
-        return partitionCounts.keySet();
+        return topics.keySet();
     }
 
-    /** Number of partitions the topic had, as far as the backup knows (0 when not in the backup). */
+    /** The topic's partitions by number (empty when the topic is not in the backup set). */
+    public SortedMap<Integer, PartitionEntry> partitions(String topic) {
+        return topics.getOrDefault(topic, new TreeMap<>());
+    }
+
+    /**
+     * Number of partitions the topic had, as far as the backup knows: one more than the highest
+     * partition number of its markers and segments (0 when not in the backup).
+     */
     public int partitionCount(String topic) {
-        return partitionCounts.getOrDefault(topic, 0);
-    }
-
-    public List<SegmentDescriptor> segments(TopicPartition tp) {
-        return segments.getOrDefault(tp, List.of());
+        SortedMap<Integer, PartitionEntry> partitions = partitions(topic);
+        return partitions.isEmpty() ? 0 : partitions.lastKey() + 1;
     }
 
     /** Smallest record timestamp in the topic's backup. */
@@ -102,15 +156,20 @@ public final class BackupCatalog {
     }
 
     private LongStream timestamps(String topic, ToLongFunction<SegmentDescriptor> timestamp) {
-        return segments.entrySet().stream()
-                .filter(e -> e.getKey().topic().equals(topic))
-                .flatMap(e -> e.getValue().stream())
+        return partitions(topic).values().stream()
+                .flatMap(p -> p.segments().stream())
+                .map(SegmentEntry::descriptor)
                 .mapToLong(timestamp)
                 .filter(ts -> ts != SegmentDescriptor.NONE);
     }
 
-    /** Keys under the segments folder that are not segment keys of this layout. */
-    public List<String> unrecognizedKeys() {
-        return unrecognized;
+    /** Objects under the layout's folders whose keys are not markers or segments of this layout. */
+    public List<StoredObject> unrecognized() {
+        return List.copyOf(unrecognized);
+    }
+
+    /** True when the backup set holds nothing at all. */
+    public boolean isEmpty() {
+        return topics.isEmpty() && unrecognized.isEmpty();
     }
 }

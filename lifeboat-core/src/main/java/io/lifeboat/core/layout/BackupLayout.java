@@ -69,6 +69,14 @@ public final class BackupLayout {
         return Optional.of(new TopicPartition(rest.substring(0, slash), Integer.parseInt(rest.substring(slash + 1))));
     }
 
+    public String segmentsPrefix() {
+        return prefix + SEGMENTS;
+    }
+
+    public String segmentsPrefix(String topic) {
+        return prefix + SEGMENTS + topic + "/";
+    }
+
     public String segmentsPrefix(TopicPartition tp) {
         return prefix + SEGMENTS + tp.topic() + "/" + partitionFolder(tp.partition()) + "/";
     }

@@ -1,0 +1,85 @@
+package io.lifeboat.core.layout;
+
+import io.lifeboat.core.storage.FilesystemObjectStore;
+import io.lifeboat.core.storage.StoredObject;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BackupCatalogTest {
+
+    private final BackupLayout layout = new BackupLayout("set1/");
+    private FilesystemObjectStore store;
+
+    @BeforeEach
+    void backupSet(@TempDir Path root) throws IOException {
+        store = new FilesystemObjectStore(root);
+        for (int p = 0; p < 4; p++) {
+            store.put(layout.partitionMarkerKey(new TopicPartition("orders", p)), new byte[0]);
+        }
+        store.put(layout.partitionMarkerKey(new TopicPartition("order", 0)), new byte[0]);
+        // Stored out of order on purpose; the catalog hands them out in offset order.
+        segment("orders", 1, 100, 199, 99, 5_000, 6_000, 300);
+        segment("orders", 1, 0, 99, SegmentDescriptor.NONE, 1_000, 2_000, 200);
+        segment("orders", 2, 0, 9, SegmentDescriptor.NONE, SegmentDescriptor.NONE, SegmentDescriptor.NONE, 50);
+        segment("order", 0, 0, 0, SegmentDescriptor.NONE, 500, 500, 10);
+        segment("unmarked", 0, 0, 4, SegmentDescriptor.NONE, 7_000, 8_000, 20);
+        store.put("set1/segments/orders/000001/notes.txt", new byte[3]);
+        store.put("other-set/partitions/orders/000009", new byte[0]);
+    }
+
+    private void segment(String topic, int partition, long first, long last, long prev, long minTs, long maxTs,
+                         int size) throws IOException {
+        store.put(layout.segmentKey(new SegmentDescriptor(topic, partition, first, last, prev, minTs, maxTs)),
+                new byte[size]);
+    }
+
+    @Test
+    void wholeSetHasEveryPartitionSegmentAndStrayObject() throws IOException {
+        BackupCatalog catalog = BackupCatalog.load(store, layout);
+
+        assertEquals(Set.of("order", "orders", "unmarked"), catalog.topics());
+        assertEquals(4, catalog.partitionCount("orders"), "partitions without records count through their markers");
+        assertEquals(0, catalog.partitionCount("absent"));
+        var orders = catalog.partitions("orders");
+        assertTrue(orders.get(0).segments().isEmpty());
+        assertTrue(orders.get(0).marked());
+        List<Long> firstOffsets = orders.get(1).segments().stream().map(s -> s.descriptor().firstOffset()).toList();
+        assertEquals(List.of(0L, 100L), firstOffsets);
+        assertEquals(500, orders.get(1).bytes());
+        assertFalse(catalog.partitions("unmarked").get(0).marked(), "a segment without a marker is still listed");
+        assertEquals(List.of("set1/segments/orders/000001/notes.txt"),
+                catalog.unrecognized().stream().map(StoredObject::key).toList());
+        assertFalse(catalog.isEmpty());
+    }
+
+    @Test
+    void selectedTopicsOnlyAndTheirTimestamps() throws IOException {
+        BackupCatalog catalog = BackupCatalog.load(store, layout, List.of("order"));
+
+        assertEquals(Set.of("order"), catalog.topics(), "'order' must not pick up 'orders'");
+        assertTrue(catalog.unrecognized().isEmpty());
+        assertEquals(500, catalog.oldestTimestamp("order").orElseThrow());
+
+        BackupCatalog orders = BackupCatalog.load(store, layout, List.of("orders"));
+        assertEquals(1_000, orders.oldestTimestamp("orders").orElseThrow());
+        assertEquals(6_000, orders.newestTimestamp("orders").orElseThrow(), "segments without timestamps are skipped");
+        assertEquals(1, orders.unrecognized().size());
+    }
+
+    @Test
+    void markedTopicsComeFromOneListingOfMarkers() throws IOException {
+        assertEquals(Set.of("order", "orders"), BackupCatalog.markedTopics(store, layout));
+        assertTrue(BackupCatalog.load(store, new BackupLayout("nothing-here/")).isEmpty());
+    }
+}
