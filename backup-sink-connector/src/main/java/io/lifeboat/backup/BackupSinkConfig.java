@@ -45,6 +45,10 @@ public final class BackupSinkConfig extends AbstractConfig {
             + "Needs room for one open segment per partition a task holds (up to segment.max.bytes each). "
             + "Default: a 'lifeboat-spool' folder in the JVM's temporary directory.";
 
+    /** Set by the connector on each task's config: the task's number, which names its high-water object. */
+    static final String TASK_NUMBER = "backup.task.number";
+    private static final String CONNECTOR_NAME = "name";
+
     public static final ConfigDef CONFIG_DEF = configDef();
 
     public BackupSinkConfig(Map<String, String> props) {
@@ -69,7 +73,8 @@ public final class BackupSinkConfig extends AbstractConfig {
                         Importance.LOW, SEGMENT_COMPRESSION_DOC, SEGMENT_GROUP, ++order, Width.SHORT,
                         "Segment compression")
                 .define(SPOOL_DIR, Type.STRING, null,
-                        Importance.LOW, SPOOL_DIR_DOC, SEGMENT_GROUP, ++order, Width.LONG, "Spool folder");
+                        Importance.LOW, SPOOL_DIR_DOC, SEGMENT_GROUP, ++order, Width.LONG, "Spool folder")
+                .defineInternal(TASK_NUMBER, Type.INT, 0, Importance.LOW);
     }
 
     public StorageConfig storage() {
@@ -90,6 +95,16 @@ public final class BackupSinkConfig extends AbstractConfig {
 
     public SegmentCompression compression() {
         return SegmentCompression.fromConfigName(getString(SEGMENT_COMPRESSION));
+    }
+
+    /** The connector's name as Connect passes it ("backup" when absent, as in some tests). */
+    public String connectorName() {
+        Object name = originals().get(CONNECTOR_NAME);
+        return name == null || name.toString().isBlank() ? "backup" : name.toString();
+    }
+
+    public int taskNumber() {
+        return getInt(TASK_NUMBER);
     }
 
     public Path spoolDirectory() {

@@ -52,6 +52,7 @@ public class BackupSinkTask extends SinkTask {
     private SegmentPublisher publisher;
     private SegmentRotationPolicy rotation;
     private PartitionMarkers markers;
+    private HighWaterRecorder highWater;
     private WorkDirectory spool;
     private Path spoolDir;
     private ScheduledExecutorService ageWatch;
@@ -85,6 +86,7 @@ public class BackupSinkTask extends SinkTask {
         publisher = new SegmentPublisher(store, layout, new SegmentFileWriter(config.compression()), spoolDir);
         rotation = SegmentRotationPolicy.from(config);
         markers = new PartitionMarkers(store, layout);
+        highWater = new HighWaterRecorder(store, layout.highWaterKey(config.connectorName(), config.taskNumber()));
         long tick = Math.max(50, Math.min(1_000, rotation.maxAgeMillis() / 4));
         ageWatch = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lifeboat-backup-age-watch");
@@ -174,6 +176,10 @@ public class BackupSinkTask extends SinkTask {
             if (offset.isPresent()) {
                 durable.put(backup.partition(), new OffsetAndMetadata(offset.getAsLong()));
             }
+            recordHighWater(backup);
+        }
+        if (highWater != null) {
+            highWater.writeIfChanged();
         }
         if (publisher != null && publisher.hasStats()) {
             log.info("Backed up {} since the last offset commit; committing offsets of {} partitions",
@@ -208,6 +214,17 @@ public class BackupSinkTask extends SinkTask {
                         + "again by the next owner: {}", tp, e.getMessage());
                 backup.discard();
             }
+            recordHighWater(backup);
+        }
+        if (highWater != null) {
+            highWater.writeIfChanged();
+        }
+    }
+
+    private void recordHighWater(PartitionBackup backup) {
+        OptionalLong stored = backup.lastStoredOffset();
+        if (highWater != null && stored.isPresent()) {
+            highWater.advance(backup.partition(), stored.getAsLong());
         }
     }
 

@@ -45,6 +45,7 @@ final class PartitionBackup {
     private long previousLastOffset = SegmentDescriptor.NONE;
     private long lastSeenOffset = -1;
     private long durableNextOffset = -1;
+    private long lastStoredOffset = -1;
     private SegmentSpool spool;
 
     PartitionBackup(TopicPartition partition, Path spoolDir, ObjectStore store, BackupLayout layout) {
@@ -96,6 +97,7 @@ final class PartitionBackup {
         SegmentDescriptor segment = publisher.publish(spool);
         previousLastOffset = segment.lastOffset();
         durableNextOffset = segment.lastOffset() + 1;
+        lastStoredOffset = Math.max(lastStoredOffset, segment.lastOffset());
         SegmentSpool published = spool;
         spool = null;
         published.close();
@@ -107,6 +109,11 @@ final class PartitionBackup {
             return OptionalLong.of(spool.firstOffset());
         }
         return durableNextOffset < 0 ? OptionalLong.empty() : OptionalLong.of(durableNextOffset);
+    }
+
+    /** The last offset of the partition known to be in a segment in the store; empty when none is known. */
+    OptionalLong lastStoredOffset() {
+        return lastStoredOffset < 0 ? OptionalLong.empty() : OptionalLong.of(lastStoredOffset);
     }
 
     /** Drops the open segment (it was not durable, so its records will be consumed again). */
@@ -142,6 +149,7 @@ final class PartitionBackup {
                             + "storage.prefix so that one backup set holds one incarnation of the topic.");
                 }
                 previousLastOffset = Math.max(previousLastOffset, segment.lastOffset());
+                lastStoredOffset = Math.max(lastStoredOffset, segment.lastOffset());
                 return true;
             }
         }

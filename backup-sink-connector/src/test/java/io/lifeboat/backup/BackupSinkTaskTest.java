@@ -1,6 +1,7 @@
 package io.lifeboat.backup;
 
 import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.HighWaterMarks;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.segment.BackupRecord;
 import io.lifeboat.core.segment.SegmentReader;
@@ -242,6 +243,27 @@ class BackupSinkTaskTest {
         ConnectException e = assertThrows(ConnectException.class, () -> task.put(records(P0, 2, 2)));
         assertTrue(e.getMessage().contains("offset 2 of orders-0"), e.getMessage());
         assertTrue(task.preCommit(Map.of()).isEmpty(), "nothing is claimed after the failure");
+    }
+
+    @Test
+    void highWaterMarksFollowTheStoredSegmentsOfEveryPartitionTheTaskHeld() throws IOException {
+        BackupLayout layout = new BackupLayout("set1/");
+        FilesystemObjectStore store = new FilesystemObjectStore(root);
+        String key = layout.highWaterKey("orders-backup", 2);
+        BackupSinkTask task = startTask(props("name", "orders-backup", "backup.task.number", "2"), P0, P1);
+        task.put(records(P0, 0, 4)); // a segment of 0..2 is stored, 3..4 are spooled
+        task.put(records(P1, 0, 1));
+        task.preCommit(Map.of());
+        assertEquals(Map.of(P0, 2L), HighWaterMarks.read(store, key), "only stored segments count");
+
+        task.close(List.of(P0, P1)); // revocation stores the open segments
+        assertEquals(Map.of(P0, 4L, P1, 1L), HighWaterMarks.read(store, key));
+
+        BackupSinkTask next = startTask(props("name", "orders-backup", "backup.task.number", "2"), P1);
+        next.put(records(P1, 2, 4));
+        next.preCommit(Map.of());
+        assertEquals(Map.of(P0, 4L, P1, 4L), HighWaterMarks.read(store, key),
+                "a restarted task keeps the marks of partitions it no longer holds");
     }
 
     @Test

@@ -3,22 +3,27 @@ package io.lifeboat.cli;
 import io.lifeboat.core.layout.BackupCatalog;
 import io.lifeboat.core.layout.BackupCatalog.PartitionEntry;
 import io.lifeboat.core.layout.BackupCatalog.SegmentEntry;
+import io.lifeboat.core.layout.HighWaterMarks;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.segment.BackupRecord;
 import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.StoredObject;
+import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * {@code lifeboat verify}: reads every segment of a backup set with the segment reader (header,
  * checksum, record count, offsets in range and order), checks that the timestamps match what the key
- * says, and that no segment is missing between two others (each names its predecessor's last offset).
+ * says, and that no segment is missing between two others (each names its predecessor's last offset)
+ * or at the newest end of a partition (the backup's high-water marks).
  * Prints OK or the precise problem per segment; exits 1 when anything is wrong.
  */
 public final class VerifyCommand {
@@ -67,6 +72,7 @@ public final class VerifyCommand {
                     }
                 }
             }
+            problems += checkHighWaterMarks(catalog, HighWaterMarks.readAll(store, options.layout()), out);
             for (StoredObject object : catalog.unrecognized()) {
                 out.println("WARNING  " + object.key() + " is not a segment or partition marker of this layout");
             }
@@ -74,6 +80,27 @@ public final class VerifyCommand {
         out.printf("%d segments, %d records read, %d problems: %s%n", segments, records, problems,
                 problems == 0 ? "OK" : "CORRUPT");
         return problems == 0 ? 0 : 1;
+    }
+
+    /** Partitions whose stored segments end before what the backup recorded as stored: newest segments gone. */
+    private static int checkHighWaterMarks(BackupCatalog catalog, Map<TopicPartition, HighWaterMarks.Mark> marks,
+                                           PrintStream out) {
+        int problems = 0;
+        for (var entry : marks.entrySet().stream().sorted(Map.Entry.comparingByKey(
+                Comparator.comparing(TopicPartition::toString))).toList()) {
+            TopicPartition tp = entry.getKey();
+            PartitionEntry partition = catalog.partitions(tp.topic()).get(tp.partition());
+            long stored = partition == null || partition.segments().isEmpty() ? -1
+                    : partition.segments().get(partition.segments().size() - 1).descriptor().lastOffset();
+            if (stored < entry.getValue().lastOffset()) {
+                problems++;
+                out.println("MISSING  " + tp + ": " + entry.getValue().objectKey() + " records offset "
+                        + entry.getValue().lastOffset() + " as stored, but the newest segment "
+                        + (stored < 0 ? "does not exist" : "ends at offset " + stored)
+                        + " (the newest segments are missing)");
+            }
+        }
+        return problems;
     }
 
     /** Reads the whole segment and returns its record count; throws with the problem otherwise. */

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A restore that meets a damaged segment stops: its task FAILS with a message naming the object key,
  * the records of the segments before it are restored, and no record at or after the damaged
- * segment's first offset reaches the target topic.
+ * segment's first offset reaches the target topic. The same holds when the newest segment of a
+ * partition is gone (no successor names it; the backup's high-water marks do).
  */
 class CorruptSegmentIT {
 
@@ -49,7 +53,7 @@ class CorruptSegmentIT {
 
     @Test
     void restoreFailsOnADamagedSegmentAndWritesNothingFromItOn() throws Exception {
-        writeRecords(60);
+        writeRecords(TOPIC, 60);
         TopicSnapshot original = TopicSnapshot.read(KAFKA.bootstrapServers(), TOPIC, TIMEOUT);
         Map<String, String> storage = ConnectorConfigs.filesystemStorage(storeRoot, PREFIX);
         Map<String, String> backup = ConnectorConfigs.backup("corrupt-backup", List.of(TOPIC), storage);
@@ -58,7 +62,7 @@ class CorruptSegmentIT {
         KAFKA.progress().awaitBackupCaughtUp("corrupt-backup", List.of(original), TIMEOUT);
         KAFKA.progress().deleteConnector("corrupt-backup", TIMEOUT);
 
-        List<SegmentDescriptor> segments = segments();
+        List<SegmentDescriptor> segments = segments(PREFIX, TOPIC);
         assertTrue(segments.size() >= 3, "the backup should have written several segments: " + segments);
         SegmentDescriptor damaged = segments.get(segments.size() / 2);
         String key = new BackupLayout(PREFIX + "/").segmentKey(damaged);
@@ -90,25 +94,75 @@ class CorruptSegmentIT {
         }
     }
 
-    private static long restoredCount() {
+    @Test
+    void restoreFailsWhenTheNewestSegmentIsGone() throws Exception {
+        String topic = "newest.source";
+        String restoredTopic = "newest.restored";
+        writeRecords(topic, 35);
+        TopicSnapshot original = TopicSnapshot.read(KAFKA.bootstrapServers(), topic, TIMEOUT);
+        Map<String, String> storage = ConnectorConfigs.filesystemStorage(storeRoot, "newest");
+        Map<String, String> backup = ConnectorConfigs.backup("newest-backup", List.of(topic), storage);
+        backup.put("segment.max.records", "10");
+        backup.put("segment.max.age.ms", "1000");
+        KAFKA.configure(backup);
+        KAFKA.progress().awaitBackupCaughtUp("newest-backup", List.of(original), TIMEOUT);
+        KAFKA.progress().deleteConnector("newest-backup", TIMEOUT);
+
+        List<SegmentDescriptor> segments = segments("newest", topic);
+        SegmentDescriptor newest = segments.get(segments.size() - 1);
+        assertEquals(34, newest.lastOffset(), "segments: " + segments);
+        Files.delete(storeRoot.resolve(new BackupLayout("newest/").segmentKey(newest)));
+        ByteArrayOutputStream verifyOut = new ByteArrayOutputStream();
+        PrintStream verifyStream = new PrintStream(verifyOut, true, StandardCharsets.UTF_8);
+        int verified = Main.run(new String[] {"verify", "--root", storeRoot.toString(), "--prefix", "newest", "--quiet"},
+                verifyStream, verifyStream);
+        String verifyText = verifyOut.toString(StandardCharsets.UTF_8);
+        assertEquals(1, verified, verifyText);
+        assertTrue(verifyText.contains("MISSING  " + topic + "-0: "), verifyText);
+
+        Map<String, String> restore = ConnectorConfigs.restore("newest-restore", KAFKA.bootstrapServers(), storage);
+        restore.put("restore.topic.mapping", topic + ":" + restoredTopic);
+        KAFKA.configure(restore);
         try {
-            return TopicSnapshot.read(KAFKA.bootstrapServers(), RESTORED, Duration.ofSeconds(10)).recordCount();
+            String trace = KAFKA.progress().awaitTaskFailure("newest-restore", TIMEOUT);
+            assertTrue(trace.contains("missing its newest segments"), trace);
+            assertTrue(trace.contains("from offset " + newest.firstOffset() + " to 34"), trace);
+            Await.condition("the records before the deleted segment to be restored", TIMEOUT,
+                    () -> restoredCount(restoredTopic) >= newest.firstOffset(),
+                    () -> "fewer than " + newest.firstOffset() + " records in " + restoredTopic);
+            TopicSnapshot restored = TopicSnapshot.read(KAFKA.bootstrapServers(), restoredTopic, TIMEOUT);
+            List<SnapshotRecord> before = original.records(0).stream()
+                    .filter(r -> r.offset() < newest.firstOffset()).toList();
+            RecordComparison comparison = RecordComparison.compare(new TopicSnapshot(topic, Map.of(0, before)), restored);
+            assertTrue(comparison.matches(), comparison.toString());
+        } finally {
+            KAFKA.progress().deleteConnector("newest-restore", TIMEOUT);
+        }
+    }
+
+    private static long restoredCount() {
+        return restoredCount(RESTORED);
+    }
+
+    private static long restoredCount(String topic) {
+        try {
+            return TopicSnapshot.read(KAFKA.bootstrapServers(), topic, Duration.ofSeconds(10)).recordCount();
         } catch (RuntimeException e) {
             return 0; // the restore has not created the topic
         }
     }
 
-    private static List<SegmentDescriptor> segments() throws Exception {
-        BackupLayout layout = new BackupLayout(PREFIX + "/");
+    private static List<SegmentDescriptor> segments(String prefix, String topic) throws Exception {
+        BackupLayout layout = new BackupLayout(prefix + "/");
         try (FilesystemObjectStore store = new FilesystemObjectStore(storeRoot)) {
-            return store.list(layout.segmentsPrefix(new TopicPartition(TOPIC, 0))).stream()
+            return store.list(layout.segmentsPrefix(new TopicPartition(topic, 0))).stream()
                     .map(StoredObject::key).map(layout::parseSegmentKey)
                     .flatMap(java.util.Optional::stream).toList();
         }
     }
 
-    private static void writeRecords(int count) throws Exception {
-        KAFKA.connect().admin().createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    private static void writeRecords(String topic, int count) throws Exception {
+        KAFKA.connect().admin().createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         Random random = new Random(7);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
@@ -117,7 +171,7 @@ class CorruptSegmentIT {
             for (int i = 0; i < count; i++) {
                 byte[] value = new byte[2_000];
                 random.nextBytes(value);
-                producer.send(new ProducerRecord<>(TOPIC, 0, ("key-" + i).getBytes(StandardCharsets.UTF_8), value));
+                producer.send(new ProducerRecord<>(topic, 0, ("key-" + i).getBytes(StandardCharsets.UTF_8), value));
             }
             producer.flush();
         }

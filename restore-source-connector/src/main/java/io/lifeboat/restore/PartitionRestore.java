@@ -1,5 +1,6 @@
 package io.lifeboat.restore;
 
+import io.lifeboat.core.layout.HighWaterMarks;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.segment.BackupHeader;
 import io.lifeboat.core.segment.BackupRecord;
@@ -24,8 +25,9 @@ import java.util.Set;
  * <p>Invariants: records are handed out in ascending original offset, each offset at most once
  * (overlapping segments of a replayed backup are read past); a segment is verified whole before any
  * of its records is handed out; a segment that is corrupt, missing, or preceded by a missing one
- * stops the partition there, and nothing after that point is handed out. The last record of the
- * partition carries {@code complete=true} in its source offset.
+ * stops the partition there, and nothing after that point is handed out; so does a partition whose
+ * stored segments end before its high-water mark (its newest segments are gone). The last record of
+ * the partition carries {@code complete=true} in its source offset.
  */
 final class PartitionRestore {
 
@@ -35,6 +37,7 @@ final class PartitionRestore {
     private final TopicPartition source;
     private final String targetTopic;
     private final List<SegmentDescriptor> segments;
+    private final HighWaterMarks.Mark highWater;
     private final Set<Long> segmentEnds = new HashSet<>();
     private final SegmentFetcher fetcher;
     private final Map<String, Object> sourcePartition;
@@ -46,11 +49,16 @@ final class PartitionRestore {
     private boolean complete;
     private long restored;
 
+    /**
+     * @param highWater the backup's high-water mark of the partition, or null when it has none
+     *                  (a backup set written before the marks, or a partition without records)
+     */
     PartitionRestore(TopicPartition source, String targetTopic, List<SegmentDescriptor> segments,
-                     RestoreOffsets.Progress progress, SegmentFetcher fetcher) {
+                     HighWaterMarks.Mark highWater, RestoreOffsets.Progress progress, SegmentFetcher fetcher) {
         this.source = source;
         this.targetTopic = targetTopic;
         this.segments = segments;
+        this.highWater = highWater;
         this.fetcher = fetcher;
         this.sourcePartition = RestoreOffsets.sourcePartition(source);
         this.nextOffset = progress.lastRestoredOffset() + 1;
@@ -159,6 +167,13 @@ final class PartitionRestore {
                         + "this partition, so the segments before it were deleted (an expiry rule on the bucket?)" : ""));
             }
             return segment;
+        }
+        if (highWater != null && highWater.lastOffset() >= nextOffset) {
+            throw new CorruptSegmentException("The backup of " + source + " is missing its newest segments: "
+                    + highWater.objectKey() + " records offset " + highWater.lastOffset() + " as stored, and no "
+                    + "segment holds the records from offset " + nextOffset + " to " + highWater.lastOffset()
+                    + ". Everything before offset " + nextOffset + " was written to " + targetTopic + "-"
+                    + source.partition() + ", nothing after it");
         }
         return null;
     }

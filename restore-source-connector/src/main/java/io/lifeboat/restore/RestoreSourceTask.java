@@ -4,6 +4,7 @@ import io.lifeboat.core.LifeboatVersion;
 import io.lifeboat.core.WorkDirectory;
 import io.lifeboat.core.layout.BackupCatalog;
 import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.HighWaterMarks;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.storage.ObjectStore;
@@ -64,11 +65,14 @@ public class RestoreSourceTask extends SourceTask {
             List<TopicPartition> assigned = TaskAssignment.decode(config.taskPartitions());
             List<Map<String, Object>> keys = assigned.stream().map(RestoreOffsets::sourcePartition).toList();
             Map<Map<String, Object>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(keys);
+            // Marks first, segments after: a mark only names segments stored before it was written, so
+            // a backup still running cannot make a mark run ahead of the listing.
+            Map<TopicPartition, HighWaterMarks.Mark> highWater = HighWaterMarks.readAll(store, layout);
             for (TopicPartition tp : assigned) {
                 RestoreOffsets.Progress progress = RestoreOffsets.Progress.from(
                         offsets.get(RestoreOffsets.sourcePartition(tp)));
-                partitions.add(new PartitionRestore(tp, mapping.target(tp.topic()), segments(layout, tp), progress,
-                        fetcher));
+                partitions.add(new PartitionRestore(tp, mapping.target(tp.topic()), segments(layout, tp),
+                        highWater.get(tp), progress, fetcher));
                 if (progress.complete()) {
                     log.info("{} was already restored completely (up to offset {})", tp, progress.lastRestoredOffset());
                 } else if (progress.lastRestoredOffset() >= 0) {

@@ -1,6 +1,7 @@
 package io.lifeboat.restore;
 
 import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.HighWaterMarks;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.segment.BackupHeader;
@@ -60,7 +61,12 @@ class PartitionRestoreTest {
     }
 
     private PartitionRestore restore(List<SegmentDescriptor> segments, RestoreOffsets.Progress progress) {
-        return new PartitionRestore(TP, "orders_restored", segments, progress,
+        return restore(segments, null, progress);
+    }
+
+    private PartitionRestore restore(List<SegmentDescriptor> segments, HighWaterMarks.Mark highWater,
+                                     RestoreOffsets.Progress progress) {
+        return new PartitionRestore(TP, "orders_restored", segments, highWater, progress,
                 new SegmentFetcher(new FilesystemObjectStore(root), layout, work));
     }
 
@@ -152,6 +158,37 @@ class PartitionRestoreTest {
         assertTrue(e.getMessage().contains("offset 0 to 4"), e.getMessage());
         assertTrue(e.getMessage().contains("oldest segment stored"), e.getMessage());
         assertFalse(restore.isComplete());
+    }
+
+    @Test
+    void deletedNewestSegmentIsFoundThroughTheHighWaterMark() throws IOException {
+        SegmentDescriptor a = writeSegment(0, 4, SegmentDescriptor.NONE);
+        writeSegment(5, 9, 4);
+        HighWaterMarks.Mark mark = new HighWaterMarks.Mark(9, "set/high-water/backup/task-0");
+        PartitionRestore restore = restore(List.of(a), mark, RestoreOffsets.Progress.NONE);
+        List<SourceRecord> written = new ArrayList<>();
+        IOException e = assertThrows(IOException.class, () -> {
+            for (List<SourceRecord> batch = restore.poll(2); !batch.isEmpty(); batch = restore.poll(2)) {
+                written.addAll(batch);
+            }
+        });
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L), offsets(written));
+        assertTrue(written.stream().noneMatch(r -> Boolean.TRUE.equals(r.sourceOffset().get(RestoreOffsets.COMPLETE))),
+                "no record may claim the partition complete");
+        assertTrue(e.getMessage().contains("from offset 5 to 9"), e.getMessage());
+        assertTrue(e.getMessage().contains(mark.objectKey()), e.getMessage());
+        assertFalse(restore.isComplete());
+    }
+
+    @Test
+    void highWaterMarkThatLagsTheSegmentsIsMet() throws IOException {
+        SegmentDescriptor a = writeSegment(0, 4, SegmentDescriptor.NONE);
+        SegmentDescriptor b = writeSegment(5, 9, 4);
+        List<SourceRecord> records = drain(restore(List.of(a, b), new HighWaterMarks.Mark(4, "k"),
+                RestoreOffsets.Progress.NONE));
+        assertEquals(10, records.size());
+        records = drain(restore(List.of(a, b), new HighWaterMarks.Mark(9, "k"), RestoreOffsets.Progress.NONE));
+        assertEquals(10, records.size());
     }
 
     @Test

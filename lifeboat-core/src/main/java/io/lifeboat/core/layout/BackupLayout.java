@@ -2,6 +2,8 @@ package io.lifeboat.core.layout;
 
 import org.apache.kafka.common.TopicPartition;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +26,7 @@ public final class BackupLayout {
 
     public static final String PARTITIONS = "partitions/";
     public static final String SEGMENTS = "segments/";
+    public static final String HIGH_WATER = "high-water/";
     public static final String SEGMENT_SUFFIX = ".avro";
 
     private static final Pattern SEGMENT_NAME = Pattern.compile(
@@ -67,6 +70,18 @@ public final class BackupLayout {
             return Optional.empty();
         }
         return Optional.of(new TopicPartition(rest.substring(0, slash), Integer.parseInt(rest.substring(slash + 1))));
+    }
+
+    public String highWaterPrefix() {
+        return prefix + HIGH_WATER;
+    }
+
+    /**
+     * The high-water object of one writer (a backup task), named by its connector and task number
+     * so that a restarted task overwrites its own object.
+     */
+    public String highWaterKey(String connector, int task) {
+        return prefix + HIGH_WATER + URLEncoder.encode(connector, StandardCharsets.UTF_8) + "/task-" + task;
     }
 
     public String segmentsPrefix() {
