@@ -7,6 +7,7 @@ import io.lifeboat.core.segment.RecordEncoder;
 import io.lifeboat.core.segment.SegmentFileWriter;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.ObjectStores;
+import io.lifeboat.core.storage.StoreAccessException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Time;
@@ -83,6 +84,7 @@ public class BackupSinkTask extends SinkTask {
         }
         store = ObjectStores.open(config.storage());
         layout = new BackupLayout(config.storage().prefix());
+        checkAccess();
         publisher = new SegmentPublisher(store, layout, new SegmentFileWriter(config.compression()), spoolDir);
         rotation = SegmentRotationPolicy.from(config);
         markers = new PartitionMarkers(store, layout);
@@ -97,6 +99,24 @@ public class BackupSinkTask extends SinkTask {
         log.info("Backup task started: {} under prefix '{}', segments of at most {} records, {} bytes, {} ms, {}",
                 store.describe(), layout.prefix(), rotation.maxRecords(), rotation.maxBytes(),
                 rotation.maxAgeMillis(), config.compression().configName());
+    }
+
+    /**
+     * A setting the store rejects (no such bucket, unknown credentials, wrong region) fails the task
+     * at once, naming the key to fix, instead of retrying forever; a store that cannot be reached
+     * right now is retried with the records.
+     */
+    private void checkAccess() {
+        try {
+            store.checkAccess(layout.prefix());
+        } catch (StoreAccessException e) {
+            String message = "Cannot back up to " + store.describe() + ": " + e.getMessage() + " (fix "
+                    + e.configKey() + ")";
+            stopLocked();
+            throw new ConnectException(message, e);
+        } catch (IOException e) {
+            log.warn("Cannot reach {} now; the backup retries with the records: {}", store.describe(), e.getMessage());
+        }
     }
 
     @Override

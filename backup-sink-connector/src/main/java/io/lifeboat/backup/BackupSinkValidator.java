@@ -2,6 +2,8 @@ package io.lifeboat.backup;
 
 import io.lifeboat.core.config.ExactCopyRules;
 import io.lifeboat.core.config.StorageConfig;
+import io.lifeboat.core.storage.ObjectStore;
+import io.lifeboat.core.storage.StoreAccessCheck;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigValue;
 
@@ -34,6 +36,7 @@ final class BackupSinkValidator {
         ExactCopyRules.rejectTransforms(props, results, "a backup");
         ExactCopyRules.rejectNotYetSupported(props, results, List.of("source.cluster.bootstrap.servers"));
         ExactCopyRules.rejectErrorTolerance(props, results, "a backup");
+        StoreAccessCheck.open(props, results).ifPresent(ObjectStore::close);
         return new Config(List.copyOf(results.values()));
     }
 

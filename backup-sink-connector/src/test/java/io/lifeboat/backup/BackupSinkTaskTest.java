@@ -267,6 +267,16 @@ class BackupSinkTaskTest {
     }
 
     @Test
+    void aStoreSettingTheStoreRejectsFailsTheTaskAtStart() throws IOException {
+        Path file = Files.writeString(root.resolve("not-a-folder"), "x");
+        BackupSinkTask task = new BackupSinkTask(time);
+        tasks.add(task);
+        ConnectException e = assertThrows(ConnectException.class,
+                () -> task.start(props("filesystem.root", file.toString())));
+        assertTrue(e.getMessage().contains("fix filesystem.root"), e.getMessage());
+    }
+
+    @Test
     void partitionMarkersAreWrittenOnOpen() throws IOException {
         startTask(props(), P0, P1);
         List<String> keys = new FilesystemObjectStore(root).list("set1/partitions/").stream()

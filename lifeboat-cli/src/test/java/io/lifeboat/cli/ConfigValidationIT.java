@@ -1,5 +1,8 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.core.storage.S3ProxyServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,8 +22,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The worker's validate endpoint ({@code PUT /connector-plugins/<class>/config/validate}) with the
  * plugins installed from their zips: good configs pass with no error; converters other than
  * ByteArrayConverter, a missing S3 bucket and a missing read_committed isolation level are each
- * rejected next to the key at fault; the repository's config examples pass once their placeholders
- * are filled in.
+ * rejected next to the key at fault, and so are what the store answers (a bucket that does not exist,
+ * a wrong secret, a root that is a file) and a restore selection the backup set does not hold; the
+ * repository's config examples pass once their placeholders are filled in.
  */
 class ConfigValidationIT {
 
@@ -35,15 +39,44 @@ class ConfigValidationIT {
                 ConnectorConfigs.filesystemStorage(storeRoot, "validation"));
     }
 
+    private static S3ProxyServer s3;
+
+    @BeforeAll
+    static void backupSetsAndStore() throws Exception {
+        for (String prefix : List.of("validation", "example")) {
+            Path marker = storeRoot.resolve(prefix).resolve("partitions/orders/000000");
+            Files.createDirectories(marker.getParent());
+            Files.writeString(marker, "{}");
+        }
+        s3 = new S3ProxyServer().start();
+        s3.createBucket("validation-bucket");
+    }
+
+    @AfterAll
+    static void stopStore() throws Exception {
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+
     private Map<String, List<String>> errors(Map<String, String> config) {
         return ConnectorValidation.errors(KAFKA.connect(), config);
+    }
+
+    private Map<String, String> goodRestore() {
+        return ConnectorConfigs.restore("validate-restore", KAFKA.bootstrapServers(),
+                ConnectorConfigs.filesystemStorage(storeRoot, "validation"));
+    }
+
+    private static void assertOnlyError(Map<String, List<String>> errors, String key, String text) {
+        assertEquals(List.of(key), List.copyOf(errors.keySet()), "errors: " + errors);
+        assertTrue(errors.get(key).stream().anyMatch(m -> m.contains(text)), errors.toString());
     }
 
     @Test
     void goodBackupAndRestoreConfigsHaveNoErrors() {
         assertEquals(Map.of(), errors(goodBackup()));
-        assertEquals(Map.of(), errors(ConnectorConfigs.restore("validate-restore", KAFKA.bootstrapServers(),
-                ConnectorConfigs.filesystemStorage(storeRoot, "validation"))));
+        assertEquals(Map.of(), errors(goodRestore()));
     }
 
     @Test
@@ -66,6 +99,40 @@ class ConfigValidationIT {
         Map<String, List<String>> errors = errors(config);
         assertTrue(errors.containsKey("s3.bucket.name"), "no error on s3.bucket.name: " + errors);
         assertTrue(errors.get("s3.bucket.name").stream().anyMatch(m -> m.contains("s3.bucket.name")), errors.toString());
+    }
+
+    @Test
+    void storeAnswersAreShownOnTheKeyToFix() {
+        Map<String, String> backup = goodBackup();
+        backup.remove("filesystem.root");
+        backup.putAll(s3.storageProps("validation-bucket"));
+        assertEquals(Map.of(), errors(backup));
+
+        backup.put("s3.bucket.name", "validation-bucket-typo");
+        assertOnlyError(errors(backup), "s3.bucket.name", "validation-bucket-typo' does not exist");
+
+        backup.put("s3.bucket.name", "validation-bucket");
+        backup.put("aws.secret.access.key", "not-the-secret");
+        assertOnlyError(errors(backup), "aws.secret.access.key", "does not belong to the access key id");
+
+        Map<String, String> fileAsRoot = goodBackup();
+        fileAsRoot.put("filesystem.root", storeRoot.resolve("validation/partitions/orders/000000").toString());
+        assertOnlyError(errors(fileAsRoot), "filesystem.root", "is not a folder");
+    }
+
+    @Test
+    void restoreSelectionIsCheckedAgainstTheBackupSet() {
+        Map<String, String> empty = ConnectorConfigs.restore("validate-restore", KAFKA.bootstrapServers(),
+                ConnectorConfigs.filesystemStorage(storeRoot, "nothing-here"));
+        assertOnlyError(errors(empty), "storage.prefix", "No backed-up topics found");
+
+        Map<String, String> unknownTopic = goodRestore();
+        unknownTopic.put("restore.topics", "orders,invoices");
+        assertOnlyError(errors(unknownTopic), "restore.topics", "[invoices]");
+
+        Map<String, String> unusedRename = goodRestore();
+        unusedRename.put("restore.topic.mapping", "payments:payments-restored");
+        assertOnlyError(errors(unusedRename), "restore.topic.mapping", "[payments]");
     }
 
     @Test

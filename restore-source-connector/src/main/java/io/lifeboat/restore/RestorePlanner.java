@@ -1,5 +1,6 @@
 package io.lifeboat.restore;
 
+import io.lifeboat.core.config.StorageConfig;
 import io.lifeboat.core.layout.BackupCatalog;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.storage.ObjectStore;
@@ -25,50 +26,82 @@ final class RestorePlanner {
     record TopicPlan(String sourceTopic, String targetTopic, int partitions) {
     }
 
+    /** A mistake in what the restore selects, with the config key to fix. */
+    static final class PlanException extends ConnectException {
+        private final String configKey;
+
+        PlanException(String configKey, String message) {
+            super(message);
+            this.configKey = configKey;
+        }
+
+        String configKey() {
+            return configKey;
+        }
+    }
+
     static RestorePlan plan(RestoreSourceConfig config, ObjectStore store) {
         BackupLayout layout = new BackupLayout(config.storage().prefix());
-        String where = store.describe() + " under prefix '" + layout.prefix() + "'";
+        String where = where(store, layout);
         try {
-            Set<String> available = BackupCatalog.markedTopics(store, layout);
-            if (available.isEmpty()) {
-                throw new ConnectException("No backed-up topics found in " + where + ": check "
-                        + "storage.prefix and the bucket or root against the backup connector's config");
-            }
-            Set<String> selected = new TreeSet<>(config.restoreTopics().isEmpty() ? available : config.restoreTopics());
-            List<String> missing = selected.stream().filter(t -> !available.contains(t)).toList();
-            if (!missing.isEmpty()) {
-                throw new ConnectException(RestoreSourceConfig.RESTORE_TOPICS + " names " + missing + ", which "
-                        + where + " does not hold; it holds " + available);
-            }
-            TopicMapping mapping = config.topicMapping();
-            List<String> unusedRenames = mapping.sources().stream().filter(t -> !selected.contains(t)).sorted().toList();
-            if (!unusedRenames.isEmpty()) {
-                throw new ConnectException(RestoreSourceConfig.RESTORE_TOPIC_MAPPING + " renames " + unusedRenames
-                        + ", which this restore does not include (restoring " + selected + ")");
-            }
+            Set<String> selected = select(config, BackupCatalog.markedTopics(store, layout), where);
             BackupCatalog catalog = BackupCatalog.load(store, layout, selected);
             List<StoredObject> unrecognized = catalog.unrecognized();
             if (!unrecognized.isEmpty()) {
-                throw new ConnectException("The backup set in " + where + " holds objects that are not Lifeboat "
-                        + "segments or partition markers under the folders of the topics to restore, e.g. "
-                        + unrecognized.get(0).key() + " (" + unrecognized.size() + " in all); remove them or restore "
-                        + "from a clean prefix");
+                throw new PlanException(StorageConfig.PREFIX, "The backup set in " + where + " holds objects that "
+                        + "are not Lifeboat segments or partition markers under the folders of the topics to restore, "
+                        + "e.g. " + unrecognized.get(0).key() + " (" + unrecognized.size() + " in all); remove them "
+                        + "or restore from a clean prefix");
             }
-            Map<String, String> targets = new HashMap<>();
+            TopicMapping mapping = config.topicMapping();
             List<TopicPlan> topics = new ArrayList<>();
             for (String topic : selected) {
-                String target = mapping.target(topic);
-                String clash = targets.put(target, topic);
-                if (clash != null) {
-                    throw new ConnectException("Topics " + clash + " and " + topic + " would both be restored into "
-                            + target + "; rename one with " + RestoreSourceConfig.RESTORE_TOPIC_MAPPING);
-                }
-                topics.add(new TopicPlan(topic, target, catalog.partitionCount(topic)));
+                topics.add(new TopicPlan(topic, mapping.target(topic), catalog.partitionCount(topic)));
             }
             return new RestorePlan(topics, catalog);
         } catch (IOException e) {
             throw new ConnectException("Cannot read the backup set in " + where + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Where a backup set is, for messages. */
+    static String where(ObjectStore store, BackupLayout layout) {
+        return store.describe() + " under prefix '" + layout.prefix() + "'";
+    }
+
+    /**
+     * The backed-up topics the restore covers, from the topics the backup set holds. Every mistake
+     * (an empty backup set, an unknown topic, a rename of a topic not restored, two topics restored
+     * into one) is a {@link PlanException} naming the key to fix.
+     */
+    static Set<String> select(RestoreSourceConfig config, Set<String> available, String where) {
+        if (available.isEmpty()) {
+            throw new PlanException(StorageConfig.PREFIX, "No backed-up topics found in " + where + ": check "
+                    + "storage.prefix and the bucket or root against the backup connector's config");
+        }
+        Set<String> selected = new TreeSet<>(config.restoreTopics().isEmpty() ? available : config.restoreTopics());
+        List<String> missing = selected.stream().filter(t -> !available.contains(t)).toList();
+        if (!missing.isEmpty()) {
+            throw new PlanException(RestoreSourceConfig.RESTORE_TOPICS, RestoreSourceConfig.RESTORE_TOPICS + " names "
+                    + missing + ", which " + where + " does not hold; it holds " + available);
+        }
+        TopicMapping mapping = config.topicMapping();
+        List<String> unusedRenames = mapping.sources().stream().filter(t -> !selected.contains(t)).sorted().toList();
+        if (!unusedRenames.isEmpty()) {
+            throw new PlanException(RestoreSourceConfig.RESTORE_TOPIC_MAPPING, RestoreSourceConfig.RESTORE_TOPIC_MAPPING
+                    + " renames " + unusedRenames + ", which this restore does not include (restoring " + selected + ")");
+        }
+        Map<String, String> targets = new HashMap<>();
+        for (String topic : selected) {
+            String target = mapping.target(topic);
+            String clash = targets.put(target, topic);
+            if (clash != null) {
+                throw new PlanException(RestoreSourceConfig.RESTORE_TOPIC_MAPPING, "Topics " + clash + " and " + topic
+                        + " would both be restored into " + target + "; rename one with "
+                        + RestoreSourceConfig.RESTORE_TOPIC_MAPPING);
+            }
+        }
+        return selected;
     }
 
     /** The topics to restore and what the backup holds of them. */

@@ -3,8 +3,11 @@ package io.lifeboat.restore;
 import io.lifeboat.core.LifeboatVersion;
 import io.lifeboat.core.config.ExactCopyRules;
 import io.lifeboat.core.config.StorageConfig;
+import io.lifeboat.core.layout.BackupCatalog;
+import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.ObjectStores;
+import io.lifeboat.core.storage.StoreAccessCheck;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.Config;
@@ -17,6 +20,7 @@ import org.apache.kafka.connect.source.SourceConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -101,7 +105,30 @@ public class RestoreSourceConnector extends SourceConnector {
         ExactCopyRules.rejectTransforms(connectorConfigs, results, "a restore");
         ExactCopyRules.rejectNotYetSupported(connectorConfigs, results, NOT_YET_SUPPORTED);
         ExactCopyRules.rejectErrorTolerance(connectorConfigs, results, "a restore");
+        StoreAccessCheck.open(connectorConfigs, results).ifPresent(store -> {
+            try (store) {
+                checkSelection(connectorConfigs, results, store);
+            }
+        });
         return new Config(List.copyOf(results.values()));
+    }
+
+    /** Once everything else is valid: does the backup set hold what the restore selects? */
+    private static void checkSelection(Map<String, String> props, Map<String, ConfigValue> results, ObjectStore store) {
+        if (results.values().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
+            return;
+        }
+        try {
+            RestoreSourceConfig config = new RestoreSourceConfig(props);
+            BackupLayout layout = new BackupLayout(config.storage().prefix());
+            RestorePlanner.select(config, BackupCatalog.markedTopics(store, layout),
+                    RestorePlanner.where(store, layout));
+        } catch (RestorePlanner.PlanException e) {
+            ExactCopyRules.addError(results, e.configKey(), e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            log.warn("Could not read the backup set in {} while validating a config: {}", store.describe(),
+                    e.getMessage());
+        }
     }
 
     @Override

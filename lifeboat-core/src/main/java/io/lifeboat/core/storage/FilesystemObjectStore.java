@@ -1,5 +1,7 @@
 package io.lifeboat.core.storage;
 
+import io.lifeboat.core.config.StorageConfig;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -141,6 +143,22 @@ public final class FilesystemObjectStore implements ObjectStore {
         });
         result.sort(Comparator.comparing(StoredObject::key, KEY_ORDER));
         return result;
+    }
+
+    /** A root that does not exist yet is fine (the first write creates it); one that cannot be used is not. */
+    @Override
+    public void checkAccess(String prefix) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        if (!Files.isDirectory(root)) {
+            throw new StoreAccessException(StorageConfig.FILESYSTEM_ROOT, StorageConfig.FILESYSTEM_ROOT + " " + root
+                    + " is not a folder", null);
+        }
+        if (!Files.isReadable(root) || !Files.isWritable(root) || !Files.isExecutable(root)) {
+            throw new StoreAccessException(StorageConfig.FILESYSTEM_ROOT, StorageConfig.FILESYSTEM_ROOT + " " + root
+                    + " cannot be read and written by the worker's user", null);
+        }
     }
 
     @Override

@@ -28,6 +28,14 @@ public interface ObjectStore extends AutoCloseable {
     /** Every object whose key starts with {@code prefix}, in ascending key order. */
     List<StoredObject> list(String prefix) throws IOException;
 
+    /**
+     * One cheap read under {@code prefix} that shows whether the store can be used as configured.
+     * Throws {@link StoreAccessException} naming the config key at fault when the store's answer
+     * shows a wrong setting, and another {@link IOException} when it could not be asked (unreachable,
+     * which may pass).
+     */
+    void checkAccess(String prefix) throws IOException;
+
     /** A short description for log lines and messages, such as {@code s3://bucket} (never secrets). */
     String describe();
 

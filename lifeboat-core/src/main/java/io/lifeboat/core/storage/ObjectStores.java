@@ -1,5 +1,6 @@
 package io.lifeboat.core.storage;
 
+import io.lifeboat.core.config.StorageBackend;
 import io.lifeboat.core.config.StorageConfig;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -26,5 +27,10 @@ public final class ObjectStores {
             }
             case S3 -> S3ObjectStore.create(config);
         };
+    }
+
+    /** Like {@link #open}, with an S3 client that gives up quickly: for checks while validating a config. */
+    public static ObjectStore openForCheck(StorageConfig config) {
+        return config.backend() == StorageBackend.S3 ? S3ObjectStore.createForCheck(config) : open(config);
     }
 }

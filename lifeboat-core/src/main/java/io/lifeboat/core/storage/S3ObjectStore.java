@@ -10,6 +10,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
@@ -31,8 +32,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * An {@link ObjectStore} in an S3 bucket (AWS S3 or an S3-compatible store), on the AWS SDK for Java v2
@@ -58,6 +61,7 @@ public final class S3ObjectStore implements ObjectStore {
     /** Files larger than this are uploaded in parts of this size. */
     static final long PART_SIZE = 16L * 1024 * 1024;
     static final int MAX_ATTEMPTS = 10;
+    static final int CHECK_TIMEOUT_SECONDS = 15;
     private static final ChecksumAlgorithm CHECKSUM = ChecksumAlgorithm.CRC32_C;
 
     private final S3Client s3;
@@ -72,6 +76,19 @@ public final class S3ObjectStore implements ObjectStore {
 
     /** Builds the client that {@code config} describes: endpoint, addressing, region, credentials, retries. */
     public static S3ObjectStore create(StorageConfig config) {
+        return create(config, MAX_ATTEMPTS, null);
+    }
+
+    /**
+     * A client for a quick {@link #checkAccess} while a config is validated: two attempts within
+     * {@value #CHECK_TIMEOUT_SECONDS} seconds, so that an unreachable store cannot hold up the
+     * REST call.
+     */
+    public static S3ObjectStore createForCheck(StorageConfig config) {
+        return create(config, 2, Duration.ofSeconds(CHECK_TIMEOUT_SECONDS));
+    }
+
+    private static S3ObjectStore create(StorageConfig config, int maxAttempts, Duration callTimeout) {
         if (config.bucket() == null) {
             throw new ConfigException(StorageConfig.S3_BUCKET, null, "a bucket is required for the s3 backend");
         }
@@ -81,8 +98,12 @@ public final class S3ObjectStore implements ObjectStore {
                 .region(region(config))
                 .credentialsProvider(credentials)
                 .forcePathStyle(config.pathStyleAccess())
-                .overrideConfiguration(o -> o.retryStrategy(
-                        AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build()));
+                .overrideConfiguration(o -> {
+                    o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(maxAttempts).build());
+                    if (callTimeout != null) {
+                        o.apiCallTimeout(callTimeout);
+                    }
+                });
         config.endpoint().ifPresent(builder::endpointOverride);
         S3ObjectStore store = new S3ObjectStore(builder.build(), config.bucket());
         if (credentials instanceof AutoCloseable closeable) {
@@ -217,6 +238,52 @@ public final class S3ObjectStore implements ObjectStore {
             throw failure("list", prefix + "*", "ListObjectsV2", e);
         }
         return result;
+    }
+
+    @Override
+    public void checkAccess(String prefix) throws IOException {
+        try {
+            s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(1));
+        } catch (S3Exception e) {
+            throw accessFailure(prefix, e);
+        } catch (SdkClientException e) {
+            if (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("credentials")) {
+                throw StoreAccessException.missingCredentials(StorageConfig.AWS_ACCESS_KEY_ID, "No AWS credentials: set "
+                        + StorageConfig.AWS_ACCESS_KEY_ID + " and " + StorageConfig.AWS_SECRET_ACCESS_KEY
+                        + ", or give the worker credentials the AWS SDK's default chain finds (environment, "
+                        + "profile, web identity, instance role): " + e.getMessage(), e);
+            }
+            throw failure("list", prefix + "*", "ListObjectsV2", e);
+        }
+    }
+
+    /** Turns S3's answer into the config key to fix. */
+    private StoreAccessException accessFailure(String prefix, S3Exception e) {
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        String answer = " (S3 answered " + e.statusCode() + (code == null ? "" : " " + code) + ")";
+        if ("NoSuchBucket".equals(code) || (e.statusCode() == 404 && code == null)) {
+            return new StoreAccessException(StorageConfig.S3_BUCKET, "Bucket '" + bucket + "' does not exist" + answer,
+                    e);
+        }
+        if ("InvalidAccessKeyId".equals(code)) {
+            return new StoreAccessException(StorageConfig.AWS_ACCESS_KEY_ID, "The store does not know this access key "
+                    + "id" + answer, e);
+        }
+        if ("SignatureDoesNotMatch".equals(code)) {
+            return new StoreAccessException(StorageConfig.AWS_SECRET_ACCESS_KEY, "The secret access key does not "
+                    + "belong to the access key id" + answer, e);
+        }
+        if (e.statusCode() == 301 || "PermanentRedirect".equals(code) || "AuthorizationHeaderMalformed".equals(code)
+                || "IllegalLocationConstraintException".equals(code)) {
+            return new StoreAccessException(StorageConfig.S3_REGION, "Bucket '" + bucket + "' is in another region "
+                    + "than the one configured" + answer, e);
+        }
+        if (e.statusCode() == 403) {
+            return new StoreAccessException(StorageConfig.S3_BUCKET, "Access denied: the credentials may not list "
+                    + "bucket '" + bucket + "' under '" + prefix + "' (s3:ListBucket)" + answer, e);
+        }
+        return new StoreAccessException(StorageConfig.S3_BUCKET, "Cannot list bucket '" + bucket + "' under '"
+                + prefix + "'" + answer + ": " + e.getMessage(), e);
     }
 
     @Override

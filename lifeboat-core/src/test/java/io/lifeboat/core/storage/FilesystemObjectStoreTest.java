@@ -6,6 +6,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -108,5 +109,15 @@ class FilesystemObjectStoreTest extends ObjectStoreContract {
     @Test
     void describeNamesTheRoot() {
         assertEquals("filesystem:" + root.toAbsolutePath().normalize(), store.describe());
+    }
+
+    @Test
+    void accessCheckAcceptsARootNotYetCreatedAndRejectsAFile(@TempDir Path dir) throws IOException {
+        new FilesystemObjectStore(dir.resolve("not-yet")).checkAccess("set/");
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        StoreAccessException e = assertThrows(StoreAccessException.class,
+                () -> new FilesystemObjectStore(file).checkAccess("set/"));
+        assertEquals(StorageConfig.FILESYSTEM_ROOT, e.configKey());
+        assertTrue(e.getMessage().contains("is not a folder"), e.getMessage());
     }
 }

@@ -108,6 +108,13 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void accessCheckPassesOnAUsableStore() throws IOException {
+        store().checkAccess(base());
+        store().put(base() + "x", new byte[1]);
+        store().checkAccess(base());
+    }
+
+    @Test
     void keysWithManyLevels() throws IOException {
         String key = base() + "l1/l2/l3/l4/l5/l6/l7/l8/topic.name-1_x/000007/00000000000000000042.avro";
         byte[] content = randomBytes(1234, 5);

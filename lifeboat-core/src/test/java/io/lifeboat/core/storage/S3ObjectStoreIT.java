@@ -77,6 +77,39 @@ class S3ObjectStoreIT extends ObjectStoreContract {
         return base;
     }
 
+    @Test
+    void accessCheckNamesTheKeyToFix() {
+        assertAccessFailure(Map.of(StorageConfig.S3_BUCKET, "no-such-bucket"), StorageConfig.S3_BUCKET,
+                "does not exist");
+        assertAccessFailure(Map.of(StorageConfig.AWS_SECRET_ACCESS_KEY, "wrong-secret"),
+                StorageConfig.AWS_SECRET_ACCESS_KEY, "secret access key");
+        assertAccessFailure(Map.of(StorageConfig.AWS_ACCESS_KEY_ID, "unknown-key"), StorageConfig.AWS_ACCESS_KEY_ID,
+                "access key");
+    }
+
+    @Test
+    void unreachableStoreIsNotBlamedOnASetting() throws IOException {
+        Map<String, String> props = new java.util.HashMap<>(server.storageProps(BUCKET));
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            props.put(StorageConfig.S3_ENDPOINT, "http://127.0.0.1:" + closed.getLocalPort());
+        }
+        try (S3ObjectStore unreachable = S3ObjectStore.createForCheck(config(props))) {
+            IOException e = assertThrows(IOException.class, () -> unreachable.checkAccess(base));
+            assertFalse(e instanceof StoreAccessException, "an unreachable store is not a wrong setting: " + e);
+        }
+    }
+
+    private void assertAccessFailure(Map<String, String> change, String expectedKey, String expectedText) {
+        Map<String, String> props = new java.util.HashMap<>(server.storageProps(BUCKET));
+        props.putAll(change);
+        try (S3ObjectStore wrong = S3ObjectStore.createForCheck(config(props))) {
+            StoreAccessException e = assertThrows(StoreAccessException.class, () -> wrong.checkAccess(base));
+            assertEquals(expectedKey, e.configKey(), e.getMessage());
+            assertTrue(e.getMessage().contains(expectedText), e.getMessage());
+            assertFalse(e.getMessage().contains(server.secretKey()), "the secret leaked: " + e.getMessage());
+        }
+    }
+
     static StorageConfig config(Map<String, String> props) {
         return new StorageConfig(new AbstractConfig(StorageConfig.define(new ConfigDef()), props));
     }
