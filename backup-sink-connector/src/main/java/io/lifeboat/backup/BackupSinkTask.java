@@ -84,7 +84,7 @@ public class BackupSinkTask extends SinkTask {
         }
         store = ObjectStores.open(config.storage());
         layout = new BackupLayout(config.storage().prefix());
-        checkAccess();
+        checkAccess(config);
         publisher = new SegmentPublisher(store, layout, new SegmentFileWriter(config.compression()), spoolDir);
         rotation = SegmentRotationPolicy.from(config);
         markers = new PartitionMarkers(store, layout);
@@ -103,19 +103,24 @@ public class BackupSinkTask extends SinkTask {
 
     /**
      * A setting the store rejects (no such bucket, unknown credentials, wrong region) fails the task
-     * at once, naming the key to fix, instead of retrying forever; a store that cannot be reached
-     * right now is retried with the records.
+     * at once, naming the key to fix, instead of retrying forever. A store that cannot be reached or
+     * answers with a server error right now, and credentials not found yet, are retried with the
+     * records. The check uses a client that gives up within seconds, so start() does not hang.
      */
-    private void checkAccess() {
-        try {
-            store.checkAccess(layout.prefix());
+    private void checkAccess(BackupSinkConfig config) {
+        try (ObjectStore check = ObjectStores.openForCheck(config.storage())) {
+            check.checkAccess(layout.prefix(), ObjectStore.Access.WRITE);
         } catch (StoreAccessException e) {
-            String message = "Cannot back up to " + store.describe() + ": " + e.getMessage() + " (fix "
-                    + e.configKey() + ")";
-            stopLocked();
-            throw new ConnectException(message, e);
-        } catch (IOException e) {
-            log.warn("Cannot reach {} now; the backup retries with the records: {}", store.describe(), e.getMessage());
+            if (!e.isMissingCredentials()) {
+                String message = "Cannot back up to " + store.describe() + ": " + e.getMessage() + " (fix "
+                        + e.configKey() + ")";
+                stopLocked();
+                throw new ConnectException(message, e);
+            }
+            log.warn("No credentials for {} yet; the backup retries with the records: {}", store.describe(),
+                    e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            log.warn("Cannot check {} now; the backup retries with the records: {}", store.describe(), e.getMessage());
         }
     }
 

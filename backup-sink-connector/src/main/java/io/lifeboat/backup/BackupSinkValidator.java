@@ -36,7 +36,7 @@ final class BackupSinkValidator {
         ExactCopyRules.rejectTransforms(props, results, "a backup");
         ExactCopyRules.rejectNotYetSupported(props, results, List.of("source.cluster.bootstrap.servers"));
         ExactCopyRules.rejectErrorTolerance(props, results, "a backup");
-        StoreAccessCheck.open(props, results).ifPresent(ObjectStore::close);
+        StoreAccessCheck.open(props, results, ObjectStore.Access.WRITE).ifPresent(ObjectStore::close);
         return new Config(List.copyOf(results.values()));
     }
 

@@ -23,17 +23,33 @@ final class HighWaterRecorder {
     private final ObjectStore store;
     private final String key;
     private final Map<TopicPartition, Long> marks = HighWaterMarks.newMarks();
+    private boolean loaded;
     private boolean changed;
 
     HighWaterRecorder(ObjectStore store, String key) {
         this.store = store;
         this.key = key;
-        try {
-            marks.putAll(HighWaterMarks.read(store, key));
-        } catch (IOException e) {
-            log.warn("Cannot read this task's previous high-water marks {}; writing them anew: {}", key,
-                    e.getMessage());
+    }
+
+    /**
+     * Merges the marks this task wrote before it (re)started, which also cover partitions it no
+     * longer holds; until that read succeeds nothing is written, so a read that failed for a moment
+     * never replaces the object with fewer marks.
+     */
+    private boolean loadPrevious() {
+        if (!loaded) {
+            try {
+                HighWaterMarks.read(store, key).forEach((tp, offset) -> marks.merge(tp, offset, Math::max));
+                loaded = true;
+            } catch (HighWaterMarks.UnreadableMarksException e) {
+                log.warn("This task's previous high-water marks are unreadable; writing them anew: {}", e.getMessage());
+                loaded = true;
+            } catch (IOException e) {
+                log.warn("Cannot read this task's previous high-water marks {} from {} (the backup needs s3:GetObject "
+                        + "for it); not updating them until it can: {}", key, store.describe(), e.getMessage());
+            }
         }
+        return loaded;
     }
 
     void advance(TopicPartition partition, long lastStoredOffset) {
@@ -45,7 +61,7 @@ final class HighWaterRecorder {
     }
 
     void writeIfChanged() {
-        if (!changed) {
+        if (!changed || !loadPrevious()) {
             return;
         }
         try {

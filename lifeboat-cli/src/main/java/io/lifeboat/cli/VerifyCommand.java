@@ -38,6 +38,9 @@ public final class VerifyCommand {
         int problems = 0;
         long records = 0;
         try (ObjectStore store = options.open()) {
+            // Marks first: a backup still running stores segments that a later read of the marks would
+            // count while the listing below misses them.
+            Map<TopicPartition, HighWaterMarks.Mark> marks = HighWaterMarks.readAll(store, options.layout());
             BackupCatalog catalog = BackupCatalog.load(store, options.layout());
             out.println("Verifying backup set " + catalog.description());
             if (catalog.isEmpty()) {
@@ -72,7 +75,7 @@ public final class VerifyCommand {
                     }
                 }
             }
-            problems += checkHighWaterMarks(catalog, HighWaterMarks.readAll(store, options.layout()), out);
+            problems += checkHighWaterMarks(catalog, marks, out);
             for (StoredObject object : catalog.unrecognized()) {
                 out.println("WARNING  " + object.key() + " is not a segment or partition marker of this layout");
             }
@@ -83,15 +86,15 @@ public final class VerifyCommand {
     }
 
     /** Partitions whose stored segments end before what the backup recorded as stored: newest segments gone. */
-    private static int checkHighWaterMarks(BackupCatalog catalog, Map<TopicPartition, HighWaterMarks.Mark> marks,
+    static int checkHighWaterMarks(BackupCatalog catalog, Map<TopicPartition, HighWaterMarks.Mark> marks,
                                            PrintStream out) {
         int problems = 0;
         for (var entry : marks.entrySet().stream().sorted(Map.Entry.comparingByKey(
                 Comparator.comparing(TopicPartition::toString))).toList()) {
             TopicPartition tp = entry.getKey();
             PartitionEntry partition = catalog.partitions(tp.topic()).get(tp.partition());
-            long stored = partition == null || partition.segments().isEmpty() ? -1
-                    : partition.segments().get(partition.segments().size() - 1).descriptor().lastOffset();
+            long stored = partition == null ? -1 : partition.segments().stream()
+                    .mapToLong(segment -> segment.descriptor().lastOffset()).max().orElse(-1);
             if (stored < entry.getValue().lastOffset()) {
                 problems++;
                 out.println("MISSING  " + tp + ": " + entry.getValue().objectKey() + " records offset "

@@ -32,6 +32,7 @@ public final class WorkDirectory implements AutoCloseable {
     private static final String LOCK = ".lock";
     private static final String CREATE_LOCK = ".create.lock";
     private static final Object CREATE_GUARD = new Object();
+    private static final long GUARD_WAIT_NANOS = 30_000_000_000L;
 
     private final Path dir;
     private final FileChannel lockChannel;
@@ -50,7 +51,7 @@ public final class WorkDirectory implements AutoCloseable {
         synchronized (CREATE_GUARD) {
             try (FileChannel guard = FileChannel.open(parent.resolve(CREATE_LOCK), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
-                 FileLock ignored = guard.lock()) {
+                 FileLock ignored = lockGuard(guard, parent)) {
                 removeAbandoned(parent, namePrefix);
                 Path dir = Files.createDirectory(parent.resolve(namePrefix + UUID.randomUUID()));
                 FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE,
@@ -60,6 +61,30 @@ public final class WorkDirectory implements AutoCloseable {
                 } catch (IOException | RuntimeException e) {
                     channel.close();
                     throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits for the guard: held by another process, {@code lock()} waits; held by another copy of
+     * this class in this JVM (two plugin versions installed side by side), it throws, so try again.
+     */
+    private static FileLock lockGuard(FileChannel guard, Path parent) throws IOException {
+        long deadline = System.nanoTime() + GUARD_WAIT_NANOS;
+        while (true) {
+            try {
+                return guard.lock();
+            } catch (OverlappingFileLockException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("Another task in this worker holds " + parent.resolve(CREATE_LOCK)
+                            + " for too long", e);
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("Interrupted while waiting for " + parent.resolve(CREATE_LOCK), interrupted);
                 }
             }
         }
@@ -85,7 +110,7 @@ public final class WorkDirectory implements AutoCloseable {
     private static boolean isAbandoned(Path dir) {
         Path lockFile = dir.resolve(LOCK);
         if (!Files.exists(lockFile)) {
-            return false; // a task is still creating it
+            return true; // checked under the guard: its task stopped between creating and locking it
         }
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
             FileLock lock = channel.tryLock();

@@ -173,7 +173,9 @@ final class PartitionRestore {
                     + highWater.objectKey() + " records offset " + highWater.lastOffset() + " as stored, and no "
                     + "segment holds the records from offset " + nextOffset + " to " + highWater.lastOffset()
                     + ". Everything before offset " + nextOffset + " was written to " + targetTopic + "-"
-                    + source.partition() + ", nothing after it");
+                    + source.partition() + ", nothing after it. If this store is a copy of the backup set that is "
+                    + "still catching up (replication, sync), wait for it; to restore only what it holds, delete "
+                    + highWater.objectKey() + " and restart the task");
         }
         return null;
     }

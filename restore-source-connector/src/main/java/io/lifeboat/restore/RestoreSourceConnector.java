@@ -105,7 +105,7 @@ public class RestoreSourceConnector extends SourceConnector {
         ExactCopyRules.rejectTransforms(connectorConfigs, results, "a restore");
         ExactCopyRules.rejectNotYetSupported(connectorConfigs, results, NOT_YET_SUPPORTED);
         ExactCopyRules.rejectErrorTolerance(connectorConfigs, results, "a restore");
-        StoreAccessCheck.open(connectorConfigs, results).ifPresent(store -> {
+        StoreAccessCheck.open(connectorConfigs, results, ObjectStore.Access.READ).ifPresent(store -> {
             try (store) {
                 checkSelection(connectorConfigs, results, store);
             }

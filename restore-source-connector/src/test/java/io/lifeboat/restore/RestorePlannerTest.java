@@ -4,7 +4,6 @@ import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.storage.FilesystemObjectStore;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,20 +69,23 @@ class RestorePlannerTest {
     }
 
     @Test
-    void mistakesNameWhatIsWrong() throws IOException {
-        assertMessage(config("restore.topics", "orders,invoices"), "restore.topics names [invoices]");
-        assertMessage(config("restore.topics", "orders", "restore.topic.mapping", "payments:p2"),
-                "restore.topic.mapping renames [payments]");
-        assertMessage(config("restore.topic.mapping", "orders:payments"), "would both be restored into payments");
-        assertMessage(config("storage.prefix", "typo/"), "No backed-up topics found");
+    void mistakesNameWhatIsWrongAndTheKeyToFix() throws IOException {
+        assertMistake(config("restore.topics", "orders,invoices"), "restore.topics", "restore.topics names [invoices]");
+        assertMistake(config("restore.topics", "orders", "restore.topic.mapping", "payments:p2"),
+                "restore.topic.mapping", "restore.topic.mapping renames [payments]");
+        assertMistake(config("restore.topic.mapping", "orders:payments"), "restore.topic.mapping",
+                "would both be restored into payments");
+        assertMistake(config("storage.prefix", "typo/"), "storage.prefix", "No backed-up topics found");
 
         store.put("set1/segments/orders/000001/stray.bin", new byte[1]);
-        assertMessage(config(), "set1/segments/orders/000001/stray.bin");
-        plan(config("restore.topics", "payments")); // the stray object is not under a selected topic
+        assertMistake(config(), "storage.prefix", "set1/segments/orders/000001/stray.bin");
+        assertEquals(1, plan(config("restore.topics", "payments")).topics().size(),
+                "the stray object is not under a selected topic");
     }
 
-    private void assertMessage(Map<String, String> props, String expected) {
-        ConnectException e = assertThrows(ConnectException.class, () -> plan(props));
+    private void assertMistake(Map<String, String> props, String key, String expected) {
+        RestorePlanner.PlanException e = assertThrows(RestorePlanner.PlanException.class, () -> plan(props));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+        assertEquals(key, e.configKey(), e.getMessage());
     }
 }

@@ -32,6 +32,7 @@ public final class BackupLayout {
     private static final Pattern SEGMENT_NAME = Pattern.compile(
             "(\\d{20})-(\\d{20})_prev-(\\d{20}|none)_ts-(\\d+|none)-(\\d+|none)\\.avro");
     private static final Pattern PARTITION_FOLDER = Pattern.compile("\\d{6}");
+    private static final Pattern HIGH_WATER_NAME = Pattern.compile("[A-Za-z0-9._*+%-]+/task-\\d+");
 
     private final String prefix;
 
@@ -82,6 +83,12 @@ public final class BackupLayout {
      */
     public String highWaterKey(String connector, int task) {
         return prefix + HIGH_WATER + URLEncoder.encode(connector, StandardCharsets.UTF_8) + "/task-" + task;
+    }
+
+    /** True for keys that {@link #highWaterKey} makes. */
+    public boolean isHighWaterKey(String key) {
+        String folder = prefix + HIGH_WATER;
+        return key.startsWith(folder) && HIGH_WATER_NAME.matcher(key.substring(folder.length())).matches();
     }
 
     public String segmentsPrefix() {

@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * text object per task under {@code {prefix}high-water/}, rewritten when it advances (at most once
  * per offset commit). A segment's key names its predecessor, so a restore notices any missing
  * segment but the newest; these marks let it notice the newest ones too. They may lag behind the
- * segments (they are written after them), never run ahead, so a restore that finds fewer records
+ * segments (they are written after them), never run ahead in the store the backup writes to (a copy
+ * made object by object may hold a mark before its segments), so a restore that finds fewer records
  * than a mark promises has lost segments.
  *
  * <p>Content, UTF-8 text: a comment line starting with {@code #}, then one line per partition,
@@ -26,9 +27,17 @@ import java.util.TreeMap;
  */
 public final class HighWaterMarks {
 
-    private static final String HEADER = "# Lifeboat high-water marks v1: topic, partition, last offset in a stored segment";
+    private static final String HEADER_START = "# Lifeboat high-water marks v1:";
+    private static final String HEADER = HEADER_START + " topic, partition, last offset in a stored segment";
     private static final Comparator<TopicPartition> ORDER =
             Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
+
+    /** An object under the high-water folder whose content is not marks of this version. */
+    public static final class UnreadableMarksException extends IOException {
+        UnreadableMarksException(String message) {
+            super(message);
+        }
+    }
 
     /** A partition's mark and the object it was read from. */
     public record Mark(long lastOffset, String objectKey) {
@@ -55,7 +64,11 @@ public final class HighWaterMarks {
     public static Map<TopicPartition, Long> decode(byte[] content, String key) throws IOException {
         Map<TopicPartition, Long> marks = newMarks();
         String[] lines = new String(content, StandardCharsets.UTF_8).split("\n");
-        for (int i = 0; i < lines.length; i++) {
+        if (lines.length == 0 || !lines[0].startsWith(HEADER_START)) {
+            throw new UnreadableMarksException("High-water object " + key + " does not start with '" + HEADER_START
+                    + "': it was not written by this version of Lifeboat");
+        }
+        for (int i = 1; i < lines.length; i++) {
             String line = lines[i];
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
@@ -72,7 +85,7 @@ public final class HighWaterMarks {
                 }
                 marks.merge(new TopicPartition(fields[0], partition), offset, Math::max);
             } catch (NumberFormatException e) {
-                throw new IOException("High-water object " + key + " line " + (i + 1) + " is not 'topic<TAB>partition"
+                throw new UnreadableMarksException("High-water object " + key + " line " + (i + 1) + " is not 'topic<TAB>partition"
                         + "<TAB>offset' (" + e.getMessage() + "): " + line);
             }
         }
@@ -92,6 +105,9 @@ public final class HighWaterMarks {
     public static Map<TopicPartition, Mark> readAll(ObjectStore store, BackupLayout layout) throws IOException {
         Map<TopicPartition, Mark> highest = new HashMap<>();
         for (StoredObject object : store.list(layout.highWaterPrefix())) {
+            if (!layout.isHighWaterKey(object.key())) {
+                continue; // not written by a backup task (a stray file): it promises nothing
+            }
             Map<TopicPartition, Long> marks;
             try (InputStream in = store.open(object.key())) {
                 marks = decode(in.readAllBytes(), object.key());

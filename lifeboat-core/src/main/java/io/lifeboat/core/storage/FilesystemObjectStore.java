@@ -145,9 +145,13 @@ public final class FilesystemObjectStore implements ObjectStore {
         return result;
     }
 
-    /** A root that does not exist yet is fine (the first write creates it); one that cannot be used is not. */
+    /**
+     * A root that does not exist yet is fine (the first write creates it; a restore then finds no
+     * backup set); one that is not a folder, or that the worker may not read (or, for a backup,
+     * write), is not.
+     */
     @Override
-    public void checkAccess(String prefix) throws IOException {
+    public void checkAccess(String prefix, Access access) throws IOException {
         if (!Files.exists(root)) {
             return;
         }
@@ -155,9 +159,13 @@ public final class FilesystemObjectStore implements ObjectStore {
             throw new StoreAccessException(StorageConfig.FILESYSTEM_ROOT, StorageConfig.FILESYSTEM_ROOT + " " + root
                     + " is not a folder", null);
         }
-        if (!Files.isReadable(root) || !Files.isWritable(root) || !Files.isExecutable(root)) {
+        if (!Files.isReadable(root) || !Files.isExecutable(root)) {
             throw new StoreAccessException(StorageConfig.FILESYSTEM_ROOT, StorageConfig.FILESYSTEM_ROOT + " " + root
-                    + " cannot be read and written by the worker's user", null);
+                    + " cannot be read by the worker's user", null);
+        }
+        if (access == Access.WRITE && !Files.isWritable(root)) {
+            throw new StoreAccessException(StorageConfig.FILESYSTEM_ROOT, StorageConfig.FILESYSTEM_ROOT + " " + root
+                    + " cannot be written by the worker's user", null);
         }
     }
 

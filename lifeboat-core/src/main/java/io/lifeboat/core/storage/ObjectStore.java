@@ -28,13 +28,16 @@ public interface ObjectStore extends AutoCloseable {
     /** Every object whose key starts with {@code prefix}, in ascending key order. */
     List<StoredObject> list(String prefix) throws IOException;
 
+    /** What a connector needs of the store: a backup writes, a restore only reads. */
+    enum Access { READ, WRITE }
+
     /**
      * One cheap read under {@code prefix} that shows whether the store can be used as configured.
      * Throws {@link StoreAccessException} naming the config key at fault when the store's answer
-     * shows a wrong setting, and another {@link IOException} when it could not be asked (unreachable,
-     * which may pass).
+     * shows a wrong setting, and another {@link IOException} when the answer may change by itself
+     * (unreachable, busy, a server error).
      */
-    void checkAccess(String prefix) throws IOException;
+    void checkAccess(String prefix, Access access) throws IOException;
 
     /** A short description for log lines and messages, such as {@code s3://bucket} (never secrets). */
     String describe();

@@ -241,7 +241,7 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public void checkAccess(String prefix) throws IOException {
+    public void checkAccess(String prefix, Access access) throws IOException {
         try {
             s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(1));
         } catch (S3Exception e) {
@@ -257,11 +257,15 @@ public final class S3ObjectStore implements ObjectStore {
         }
     }
 
-    /** Turns S3's answer into the config key to fix. */
-    private StoreAccessException accessFailure(String prefix, S3Exception e) {
+    /**
+     * Turns S3's answer into the config key to fix when the answer names a wrong setting; any other
+     * answer (5xx, throttling, an expired session token, codes not known here) may pass and is a
+     * plain IOException.
+     */
+    private IOException accessFailure(String prefix, S3Exception e) {
         String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
         String answer = " (S3 answered " + e.statusCode() + (code == null ? "" : " " + code) + ")";
-        if ("NoSuchBucket".equals(code) || (e.statusCode() == 404 && code == null)) {
+        if ("NoSuchBucket".equals(code)) {
             return new StoreAccessException(StorageConfig.S3_BUCKET, "Bucket '" + bucket + "' does not exist" + answer,
                     e);
         }
@@ -273,17 +277,15 @@ public final class S3ObjectStore implements ObjectStore {
             return new StoreAccessException(StorageConfig.AWS_SECRET_ACCESS_KEY, "The secret access key does not "
                     + "belong to the access key id" + answer, e);
         }
-        if (e.statusCode() == 301 || "PermanentRedirect".equals(code) || "AuthorizationHeaderMalformed".equals(code)
-                || "IllegalLocationConstraintException".equals(code)) {
+        if (e.statusCode() == 301 || "PermanentRedirect".equals(code) || "AuthorizationHeaderMalformed".equals(code)) {
             return new StoreAccessException(StorageConfig.S3_REGION, "Bucket '" + bucket + "' is in another region "
                     + "than the one configured" + answer, e);
         }
-        if (e.statusCode() == 403) {
+        if ("AccessDenied".equals(code) || "AllAccessDisabled".equals(code)) {
             return new StoreAccessException(StorageConfig.S3_BUCKET, "Access denied: the credentials may not list "
                     + "bucket '" + bucket + "' under '" + prefix + "' (s3:ListBucket)" + answer, e);
         }
-        return new StoreAccessException(StorageConfig.S3_BUCKET, "Cannot list bucket '" + bucket + "' under '"
-                + prefix + "'" + answer + ": " + e.getMessage(), e);
+        return failure("list", prefix + "*", "ListObjectsV2", e);
     }
 
     @Override

@@ -35,7 +35,8 @@ public final class StoreAccessCheck {
      * all is well; empty when a storage key already has an error, when the store named a key at
      * fault (added to {@code results}), or when it could not be reached.
      */
-    public static Optional<ObjectStore> open(Map<String, String> props, Map<String, ConfigValue> results) {
+    public static Optional<ObjectStore> open(Map<String, String> props, Map<String, ConfigValue> results,
+                                             ObjectStore.Access access) {
         for (String key : STORAGE_KEYS) {
             ConfigValue value = results.get(key);
             if (value != null && !value.errorMessages().isEmpty()) {
@@ -52,7 +53,7 @@ public final class StoreAccessCheck {
             return Optional.empty();
         }
         try {
-            store.checkAccess(config.prefix());
+            store.checkAccess(config.prefix(), access);
             return Optional.of(store);
         } catch (StoreAccessException e) {
             if (e.isMissingCredentials()) {

@@ -32,9 +32,18 @@ class HighWaterMarksTest {
 
     @Test
     void unreadableLineNamesTheObjectAndLine() {
-        byte[] content = "# header\norders\t0\t5\norders\tzero\t5\n".getBytes(StandardCharsets.UTF_8);
+        byte[] content = "# Lifeboat high-water marks v1: x\norders\t0\t5\norders\tzero\t5\n"
+                .getBytes(StandardCharsets.UTF_8);
         IOException e = assertThrows(IOException.class, () -> HighWaterMarks.decode(content, "set1/high-water/b/task-0"));
         assertTrue(e.getMessage().contains("set1/high-water/b/task-0 line 3"), e.getMessage());
+    }
+
+    @Test
+    void contentOfAnotherKindIsUnreadable() {
+        byte[] content = "orders\t0\t5\n".getBytes(StandardCharsets.UTF_8);
+        IOException e = assertThrows(HighWaterMarks.UnreadableMarksException.class,
+                () -> HighWaterMarks.decode(content, "set1/high-water/b/task-0"));
+        assertTrue(e.getMessage().contains("not written by this version"), e.getMessage());
     }
 
     @Test
@@ -45,6 +54,7 @@ class HighWaterMarksTest {
         assertEquals("set1/high-water/backup+one/task-0", task0);
         store.put(task0, HighWaterMarks.encode(Map.of(ORDERS_0, 10L, ORDERS_1, 3L)));
         store.put(task1, HighWaterMarks.encode(Map.of(ORDERS_0, 20L)));
+        store.put("set1/high-water/notes.txt", "written by hand".getBytes(StandardCharsets.UTF_8));
 
         Map<TopicPartition, HighWaterMarks.Mark> all = HighWaterMarks.readAll(store, layout);
         assertEquals(new HighWaterMarks.Mark(20, task1), all.get(ORDERS_0));

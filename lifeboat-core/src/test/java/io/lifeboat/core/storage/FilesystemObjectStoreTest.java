@@ -113,10 +113,10 @@ class FilesystemObjectStoreTest extends ObjectStoreContract {
 
     @Test
     void accessCheckAcceptsARootNotYetCreatedAndRejectsAFile(@TempDir Path dir) throws IOException {
-        new FilesystemObjectStore(dir.resolve("not-yet")).checkAccess("set/");
+        new FilesystemObjectStore(dir.resolve("not-yet")).checkAccess("set/", ObjectStore.Access.WRITE);
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         StoreAccessException e = assertThrows(StoreAccessException.class,
-                () -> new FilesystemObjectStore(file).checkAccess("set/"));
+                () -> new FilesystemObjectStore(file).checkAccess("set/", ObjectStore.Access.WRITE));
         assertEquals(StorageConfig.FILESYSTEM_ROOT, e.configKey());
         assertTrue(e.getMessage().contains("is not a folder"), e.getMessage());
     }

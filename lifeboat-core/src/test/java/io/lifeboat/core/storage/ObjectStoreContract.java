@@ -109,9 +109,9 @@ public abstract class ObjectStoreContract {
 
     @Test
     void accessCheckPassesOnAUsableStore() throws IOException {
-        store().checkAccess(base());
+        store().checkAccess(base(), ObjectStore.Access.WRITE);
         store().put(base() + "x", new byte[1]);
-        store().checkAccess(base());
+        store().checkAccess(base(), ObjectStore.Access.WRITE);
     }
 
     @Test

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
@@ -94,8 +96,18 @@ class S3ObjectStoreIT extends ObjectStoreContract {
             props.put(StorageConfig.S3_ENDPOINT, "http://127.0.0.1:" + closed.getLocalPort());
         }
         try (S3ObjectStore unreachable = S3ObjectStore.createForCheck(config(props))) {
-            IOException e = assertThrows(IOException.class, () -> unreachable.checkAccess(base));
+            IOException e = assertThrows(IOException.class, () -> unreachable.checkAccess(base, ObjectStore.Access.READ));
             assertFalse(e instanceof StoreAccessException, "an unreachable store is not a wrong setting: " + e);
+        }
+    }
+
+    @Test
+    void storeThatKeepsAnsweringUnavailableIsNotBlamedOnASetting() {
+        faults.failingLists.set(5); // more than the check client's two attempts
+        try (S3ObjectStore busy = S3ObjectStore.createForCheck(config(server.storageProps(BUCKET)))) {
+            IOException e = assertThrows(IOException.class, () -> busy.checkAccess(base, ObjectStore.Access.READ));
+            assertFalse(e instanceof StoreAccessException, "a 503 is not a wrong setting: " + e);
+            assertTrue(e.getMessage().contains("503"), e.getMessage());
         }
     }
 
@@ -103,7 +115,7 @@ class S3ObjectStoreIT extends ObjectStoreContract {
         Map<String, String> props = new java.util.HashMap<>(server.storageProps(BUCKET));
         props.putAll(change);
         try (S3ObjectStore wrong = S3ObjectStore.createForCheck(config(props))) {
-            StoreAccessException e = assertThrows(StoreAccessException.class, () -> wrong.checkAccess(base));
+            StoreAccessException e = assertThrows(StoreAccessException.class, () -> wrong.checkAccess(base, ObjectStore.Access.READ));
             assertEquals(expectedKey, e.configKey(), e.getMessage());
             assertTrue(e.getMessage().contains(expectedText), e.getMessage());
             assertFalse(e.getMessage().contains(server.secretKey()), "the secret leaked: " + e.getMessage());
@@ -190,10 +202,12 @@ class S3ObjectStoreIT extends ObjectStoreContract {
         static final class Faults {
             final AtomicInteger failingParts = new AtomicInteger();
             final AtomicInteger aborts = new AtomicInteger();
+            final AtomicInteger failingLists = new AtomicInteger();
             volatile int rejectedPart;
 
             void reset() {
                 failingParts.set(0);
+                failingLists.set(0);
                 aborts.set(0);
                 rejectedPart = 0;
             }
@@ -225,6 +239,14 @@ class S3ObjectStoreIT extends ObjectStoreContract {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        @Override
+        public ListObjectsV2Response list(ListObjectsV2Request request) {
+            if (faults.failingLists.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw S3Exceptions.fromStatusCode(503);
+            }
+            return super.list(request);
         }
 
         @Override
