@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code ./lifeboat bench}: throughput of a backup and of a restore, each next to the raw Kafka
@@ -39,6 +40,8 @@ public final class Benchmark {
     /** Producer settings README recommends for a restore: bigger batches than the producer's 16 KiB default. */
     public static final Map<String, String> TUNED_RESTORE_PRODUCER = Map.of(
             "producer.override.batch.size", "262144", "producer.override.linger.ms", "5");
+
+    private static final long STALL_NANOS = 60_000_000_000L;
 
     private final Path pluginPath;
     private final PrintStream out;
@@ -63,6 +66,7 @@ public final class Benchmark {
         Path storeRoot = Files.createTempDirectory("lifeboat-bench-store-");
         try (EmbeddedKafkaConnect connect = EmbeddedKafkaConnect.startQuietly(pluginPath)) {
             connect.admin().createTopics(List.of(new NewTopic(TOPIC, partitions, (short) 1))).all().get(1, TimeUnit.MINUTES);
+            SampleData.awaitLeaders(connect.admin(), List.of(TOPIC));
             double megabytes = records * (double) (valueBytes + 16) / 1e6;
             progress(String.format("Producing %,d records of %,d bytes (%.0f MB) into %d partitions", records, valueBytes,
                     megabytes, partitions));
@@ -132,17 +136,27 @@ public final class Benchmark {
         Random random = new Random(7);
         String[] words = {"order", "payment", "customer", "shipped", "pending", "amount", "currency", "EUR",
                 "warehouse", "status", "2026-11-26T10:00:00Z", "id", "sku", "quantity", "discount", "null"};
+        AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
-            for (long i = 0; i < records; i++) {
+            for (long i = 0; i < records && failure.get() == null; i++) {
                 StringBuilder value = new StringBuilder(valueBytes);
                 while (value.length() < valueBytes) {
                     value.append(words[random.nextInt(words.length)]).append(random.nextInt(1000)).append(' ');
                 }
                 value.setLength(valueBytes);
                 producer.send(new ProducerRecord<>(TOPIC, (int) (i % partitions),
-                        String.format("key-%010d", i).getBytes(), value.toString().getBytes()));
+                        String.format("key-%010d", i).getBytes(), value.toString().getBytes()),
+                        (metadata, e) -> {
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                            }
+                        });
             }
             producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("The raw producer could not write every record, so the benchmark has "
+                    + "nothing to compare with: " + failure.get(), failure.get());
         }
     }
 
@@ -160,9 +174,16 @@ public final class Benchmark {
             consumer.assign(assignment);
             consumer.seekToBeginning(assignment);
             long seen = 0;
+            long lastProgress = System.nanoTime();
             while (seen < records) {
                 ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofSeconds(1));
                 seen += batch.count();
+                if (!batch.isEmpty()) {
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > STALL_NANOS) {
+                    throw new IllegalStateException("The raw consumer read " + seen + " of " + records
+                            + " records and then nothing for a minute");
+                }
             }
         }
     }

@@ -163,6 +163,7 @@ class CorruptSegmentIT {
 
     private static void writeRecords(String topic, int count) throws Exception {
         KAFKA.connect().admin().createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        SampleData.awaitLeaders(KAFKA.connect().admin(), List.of(topic));
         Random random = new Random(7);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),

@@ -47,6 +47,7 @@ class RestartIT {
         Map<String, String> storage = ConnectorConfigs.filesystemStorage(root, "restart");
         KAFKA.connect().admin().createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1)))
                 .all().get(30, TimeUnit.SECONDS);
+        SampleData.awaitLeaders(KAFKA.connect().admin(), List.of(TOPIC));
         produce(0, 2_000);
         TopicSnapshot first = TopicSnapshot.read(KAFKA.bootstrapServers(), TOPIC, TIMEOUT);
 

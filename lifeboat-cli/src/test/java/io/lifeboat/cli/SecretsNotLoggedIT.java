@@ -41,6 +41,7 @@ class SecretsNotLoggedIT {
         s3 = new S3ProxyServer().start();
         s3.createBucket(BUCKET);
         KAFKA.connect().admin().createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        SampleData.awaitLeaders(KAFKA.connect().admin(), List.of(TOPIC));
         for (int i = 0; i < 50; i++) {
             KAFKA.connect().cluster().kafka().produce(TOPIC, i % 2, "key-" + i, "value-" + i);
         }
