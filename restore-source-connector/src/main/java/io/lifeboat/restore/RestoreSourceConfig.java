@@ -86,9 +86,13 @@ public final class RestoreSourceConfig extends AbstractConfig {
     }
 
     /** Admin client settings for the target cluster: every {@code target.cluster.*} key, prefix removed. */
+    public List<String> targetBootstrapServers() {
+        return getList(TARGET_BOOTSTRAP_SERVERS);
+    }
+
     public Map<String, Object> targetAdminConfig() {
         Map<String, Object> admin = new HashMap<>(originalsWithPrefix(TARGET_PREFIX));
-        admin.put("bootstrap.servers", String.join(",", getList(TARGET_BOOTSTRAP_SERVERS)));
+        admin.put("bootstrap.servers", String.join(",", targetBootstrapServers()));
         admin.putIfAbsent("client.id", "lifeboat-restore-admin");
         return admin;
     }

@@ -10,6 +10,7 @@ import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.ObjectStores;
 import io.lifeboat.core.storage.StoredObject;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -34,6 +35,7 @@ public class RestoreSourceTask extends SourceTask {
 
     private static final Logger log = LoggerFactory.getLogger(RestoreSourceTask.class);
     private static final long IDLE_POLL_MS = 1_000;
+    private static final long ACK_WAIT_MS = 20;
 
     private final List<PartitionRestore> partitions = new ArrayList<>();
     private ObjectStore store;
@@ -44,6 +46,7 @@ public class RestoreSourceTask extends SourceTask {
     private final AtomicBoolean reportedDone = new AtomicBoolean();
     private volatile boolean allHandedOver;
     private long startedAt;
+    private DestinationCheck destination;
 
     @Override
     public String version() {
@@ -56,6 +59,8 @@ public class RestoreSourceTask extends SourceTask {
         batchSize = config.batchSize();
         startedAt = System.currentTimeMillis();
         store = ObjectStores.open(config.storage());
+        destination = new DestinationCheck(() -> Admin.create(config.targetAdminConfig()),
+                String.join(",", config.targetBootstrapServers()));
         BackupLayout layout = new BackupLayout(config.storage().prefix());
         TopicMapping mapping = config.topicMapping();
         try {
@@ -104,8 +109,13 @@ public class RestoreSourceTask extends SourceTask {
                 current++;
                 continue;
             }
+            int allowance = destination.allowance(batchSize);
+            if (allowance == 0) {
+                Thread.sleep(ACK_WAIT_MS); // the first record's acknowledgement decides where records go
+                return null;
+            }
             try {
-                List<SourceRecord> batch = partition.poll(batchSize);
+                List<SourceRecord> batch = partition.poll(allowance);
                 if (partition.isComplete()) {
                     if (batch.isEmpty()) {
                         reportRestored(partition);
@@ -114,6 +124,7 @@ public class RestoreSourceTask extends SourceTask {
                     }
                 }
                 if (!batch.isEmpty()) {
+                    destination.handedOver();
                     return batch;
                 }
             } catch (IOException e) {
@@ -134,6 +145,9 @@ public class RestoreSourceTask extends SourceTask {
      */
     @Override
     public void commitRecord(SourceRecord record, RecordMetadata metadata) {
+        if (metadata != null) {
+            destination.acknowledged(metadata);
+        }
         if (metadata == null || !Boolean.TRUE.equals(record.sourceOffset().get(RestoreOffsets.COMPLETE))) {
             return;
         }
@@ -170,6 +184,9 @@ public class RestoreSourceTask extends SourceTask {
         }
         if (store != null) {
             store.close();
+        }
+        if (destination != null) {
+            destination.close();
         }
         if (workDir != null) {
             workDir.close();
