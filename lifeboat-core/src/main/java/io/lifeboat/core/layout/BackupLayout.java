@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
  * <pre>
  * {prefix}partitions/{topic}/{partition:6}                      partition marker (the partition exists)
  * {prefix}segments/{topic}/{partition:6}/{first:20}-{last:20}_prev-{p}_ts-{min}-{max}.avro
+ * {prefix}gaps/{topic}/{partition:6}/{first missing:20}-{last missing:20}  a recorded hole ({@link OffsetGap})
  * </pre>
  *
  * Offsets are zero-padded to 20 digits so that listing order is offset order; {@code p} is the last
@@ -27,11 +28,13 @@ public final class BackupLayout {
     public static final String PARTITIONS = "partitions/";
     public static final String SEGMENTS = "segments/";
     public static final String HIGH_WATER = "high-water/";
+    public static final String GAPS = "gaps/";
     public static final String SEGMENT_SUFFIX = ".avro";
 
     private static final Pattern SEGMENT_NAME = Pattern.compile(
             "(\\d{20})-(\\d{20})_prev-(\\d{20}|none)_ts-(\\d+|none)-(\\d+|none)\\.avro");
     private static final Pattern PARTITION_FOLDER = Pattern.compile("\\d{6}");
+    private static final Pattern GAP_NAME = Pattern.compile("(\\d{20})-(\\d{20})");
     private static final Pattern HIGH_WATER_NAME = Pattern.compile("[A-Za-z0-9._*+%-]+/task-\\d+");
 
     private final String prefix;
@@ -89,6 +92,40 @@ public final class BackupLayout {
     public boolean isHighWaterKey(String key) {
         String folder = prefix + HIGH_WATER;
         return key.startsWith(folder) && HIGH_WATER_NAME.matcher(key.substring(folder.length())).matches();
+    }
+
+    public String gapsPrefix() {
+        return prefix + GAPS;
+    }
+
+    public String gapsPrefix(String topic) {
+        return prefix + GAPS + topic + "/";
+    }
+
+    public String gapKey(OffsetGap gap) {
+        return prefix + GAPS + gap.partition().topic() + "/" + partitionFolder(gap.partition().partition()) + "/"
+                + String.format("%020d-%020d", gap.firstMissing(), gap.lastMissing());
+    }
+
+    /** The gap a key names, or empty when the key is not a gap of this layout. */
+    public Optional<OffsetGap> parseGapKey(String key) {
+        if (!key.startsWith(prefix + GAPS)) {
+            return Optional.empty();
+        }
+        String[] parts = key.substring((prefix + GAPS).length()).split("/");
+        if (parts.length != 3 || !PARTITION_FOLDER.matcher(parts[1]).matches()) {
+            return Optional.empty();
+        }
+        Matcher m = GAP_NAME.matcher(parts[2]);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new OffsetGap(new TopicPartition(parts[0], Integer.parseInt(parts[1])),
+                    Long.parseLong(m.group(1)), Long.parseLong(m.group(2))));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     public String segmentsPrefix() {

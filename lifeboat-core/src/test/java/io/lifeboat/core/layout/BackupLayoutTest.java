@@ -25,6 +25,17 @@ class BackupLayoutTest {
     }
 
     @Test
+    void gapKeysParseBack() {
+        OffsetGap gap = new OffsetGap(new TopicPartition("orders", 3), 100, 4_999);
+        String key = layout.gapKey(gap);
+        assertEquals("prod/cluster-a/gaps/orders/000003/00000000000000000100-00000000000000004999", key);
+        assertEquals(Optional.of(gap), layout.parseGapKey(key));
+        assertEquals(Optional.empty(), layout.parseGapKey("prod/cluster-a/gaps/orders/000003/README"));
+        assertEquals(Optional.empty(), layout.parseGapKey(
+                "prod/cluster-a/gaps/orders/000003/00000000000000000200-00000000000000000100"));
+    }
+
+    @Test
     void absentPreviousAndTimestampsParseBack() {
         SegmentDescriptor s = new SegmentDescriptor("t", 0, 0, 0, SegmentDescriptor.NONE, SegmentDescriptor.NONE,
                 SegmentDescriptor.NONE);
