@@ -13,6 +13,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +32,7 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -243,6 +245,45 @@ class BackupSinkTaskTest {
         ConnectException e = assertThrows(ConnectException.class, () -> task.put(records(P0, 2, 2)));
         assertTrue(e.getMessage().contains("offset 2 of orders-0"), e.getMessage());
         assertTrue(task.preCommit(Map.of()).isEmpty(), "nothing is claimed after the failure");
+    }
+
+    /** A tmp cleaner removes the spool folder under a running task: the task fails instead of retrying forever. */
+    @Test
+    void spoolFolderRemovedUnderARunningTaskFailsTheTask() throws IOException {
+        BackupSinkTask task = startTask(props(), P0);
+        task.put(records(P0, 0, 1));
+        Path taskDir = taskFolder();
+        try (var files = Files.walk(taskDir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+        ConnectException e = assertThrows(ConnectException.class, () -> task.put(records(P0, 2, 2)));
+        assertFalse(e instanceof RetriableException, "retrying cannot bring the folder back: " + e.getMessage());
+        assertTrue(e.getMessage().contains(taskDir.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("was removed while the task was running"), e.getMessage());
+        assertEquals(0L, task.preCommit(Map.of()).get(P0).offset(), "nothing is claimed after the failure");
+    }
+
+    @Test
+    void spoolFileRemovedUnderARunningTaskFailsTheTask() throws IOException {
+        BackupSinkTask task = startTask(props(), P0);
+        task.put(records(P0, 0, 1));
+        Path spoolFile;
+        try (var files = Files.list(taskFolder())) {
+            spoolFile = files.filter(f -> f.toString().endsWith(".spool")).findFirst().orElseThrow();
+        }
+        Files.delete(spoolFile);
+        ConnectException e = assertThrows(ConnectException.class, () -> task.put(records(P0, 2, 2)));
+        assertFalse(e instanceof RetriableException, e.getMessage());
+        assertTrue(e.getMessage().contains(spoolFile.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("offsets 0..2 of orders-0"), e.getMessage());
+    }
+
+    private Path taskFolder() throws IOException {
+        try (var dirs = Files.list(spool)) {
+            return dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
     }
 
     @Test
