@@ -190,6 +190,8 @@ public class BackupSinkTask extends SinkTask {
         }
         try {
             publishDue(time.milliseconds());
+        } catch (ConnectException e) {
+            log.error("{} The task fails with its next put().", e.getMessage());
         } catch (IOException | RuntimeException e) {
             log.warn("Uploading aged segments to {} failed; will retry: {}", store.describe(), e.getMessage());
         }

@@ -88,8 +88,13 @@ public final class WorkDirectory implements AutoCloseable {
         removeAbandoned(parent, namePrefix);
         Path created = Files.createDirectory(parent.resolve(namePrefix + ownerTag() + UUID.randomUUID()));
         WorkDirectory work = new WorkDirectory(created.toRealPath());
-        synchronized (work) {
-            work.lockFile();
+        try {
+            synchronized (work) {
+                work.lockFile();
+            }
+        } catch (IOException | RuntimeException e) {
+            delete(work.dir);
+            throw e;
         }
         HELD.put(work.dir, work);
         startHeartbeat();
@@ -107,11 +112,6 @@ public final class WorkDirectory implements AutoCloseable {
         return dir;
     }
 
-    /** False once the folder was removed under its task (or the task closed it). */
-    public boolean exists() {
-        return Files.isDirectory(dir);
-    }
-
     private void lockFile() throws IOException {
         Path lockFile = dir.resolve(LOCK);
         FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -120,11 +120,13 @@ public final class WorkDirectory implements AutoCloseable {
             if (taken == null) {
                 throw new IOException("Another process holds the lock file " + lockFile + " of this task's folder");
             }
+            lockFileKey = Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey();
             lockChannel = channel;
             lock = taken;
-            lockFileKey = Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey();
             touch();
         } catch (IOException | RuntimeException e) {
+            lockChannel = null;
+            lock = null;
             channel.close();
             throw e;
         }
