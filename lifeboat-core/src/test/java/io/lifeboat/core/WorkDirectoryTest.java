@@ -4,8 +4,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +22,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WorkDirectoryTest {
@@ -86,6 +90,41 @@ class WorkDirectoryTest {
                         "another JVM must find the live folder locked after a second task's start");
             }
         }
+    }
+
+    /**
+     * Two plugins installed side by side load two copies of this class in one worker: the check of
+     * one copy must not drop the lock of a folder that the other copy holds.
+     */
+    @Test
+    void twoCopiesOfTheClassInOneJvmKeepEachOthersLocks() throws Exception {
+        try (URLClassLoader first = isolatedLoader(); URLClassLoader second = isolatedLoader()) {
+            Class<?> one = first.loadClass(WorkDirectory.class.getName());
+            Class<?> other = second.loadClass(WorkDirectory.class.getName());
+            assertNotSame(one, other, "two copies of the class");
+            AutoCloseable live = (AutoCloseable) one.getMethod("create", Path.class, String.class)
+                    .invoke(null, parent, "task-");
+            try {
+                Path held = (Path) one.getMethod("path").invoke(live);
+                age(held);
+                ((AutoCloseable) other.getMethod("create", Path.class, String.class).invoke(null, parent, "task-"))
+                        .close();
+                assertTrue(Files.isDirectory(held), "the other copy removed a live folder");
+                assertEquals("LOCKED", otherJvm("probe", held.resolve(".lock").toString()),
+                        "the other copy's check dropped the lock of a live folder");
+            } finally {
+                live.close();
+            }
+        }
+    }
+
+    /** A class loader like a plugin's: the test's class path, no parent but the platform's. */
+    private static URLClassLoader isolatedLoader() throws IOException {
+        List<URL> urls = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            urls.add(Path.of(entry).toUri().toURL());
+        }
+        return new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
     }
 
     /** The check of this JVM leaves another JVM's live folder and its lock alone. */
