@@ -3,6 +3,7 @@ package io.lifeboat.backup;
 import io.lifeboat.core.LifeboatVersion;
 import io.lifeboat.core.WorkDirectory;
 import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.segment.OpenSpoolFiles;
 import io.lifeboat.core.segment.RecordEncoder;
 import io.lifeboat.core.segment.SegmentFileWriter;
 import io.lifeboat.core.storage.ObjectStore;
@@ -47,6 +48,7 @@ public class BackupSinkTask extends SinkTask {
     private final Time time;
     private final Map<TopicPartition, PartitionBackup> partitions = new HashMap<>();
     private final RecordEncoder encoder = new RecordEncoder();
+    private final OpenSpoolFiles openSpoolFiles = new OpenSpoolFiles(OpenSpoolFiles.DEFAULT_MAX_OPEN);
     private final Set<TopicPartition> pendingMarkers = new HashSet<>();
     private ObjectStore store;
     private BackupLayout layout;
@@ -127,7 +129,7 @@ public class BackupSinkTask extends SinkTask {
     @Override
     public synchronized void open(Collection<TopicPartition> assigned) {
         for (TopicPartition tp : assigned) {
-            partitions.computeIfAbsent(tp, p -> new PartitionBackup(p, spoolDir, store, layout));
+            partitions.computeIfAbsent(tp, p -> new PartitionBackup(p, spoolDir, openSpoolFiles, store, layout));
         }
         pendingMarkers.addAll(assigned);
         try {
@@ -188,6 +190,8 @@ public class BackupSinkTask extends SinkTask {
         }
         try {
             publishDue(time.milliseconds());
+        } catch (ConnectException e) {
+            log.error("{} The task fails with its next put().", e.getMessage());
         } catch (IOException | RuntimeException e) {
             log.warn("Uploading aged segments to {} failed; will retry: {}", store.describe(), e.getMessage());
         }

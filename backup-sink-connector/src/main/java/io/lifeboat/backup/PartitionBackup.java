@@ -3,6 +3,7 @@ package io.lifeboat.backup;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.segment.BackupRecord;
+import io.lifeboat.core.segment.OpenSpoolFiles;
 import io.lifeboat.core.segment.RecordEncoder;
 import io.lifeboat.core.segment.SegmentSpool;
 import io.lifeboat.core.storage.ObjectStore;
@@ -36,6 +37,7 @@ final class PartitionBackup {
 
     private final TopicPartition partition;
     private final Path spoolDir;
+    private final OpenSpoolFiles openFiles;
     private final ObjectStore store;
     private final BackupLayout layout;
 
@@ -48,9 +50,11 @@ final class PartitionBackup {
     private long lastStoredOffset = -1;
     private SegmentSpool spool;
 
-    PartitionBackup(TopicPartition partition, Path spoolDir, ObjectStore store, BackupLayout layout) {
+    PartitionBackup(TopicPartition partition, Path spoolDir, OpenSpoolFiles openFiles, ObjectStore store,
+                    BackupLayout layout) {
         this.partition = partition;
         this.spoolDir = spoolDir;
+        this.openFiles = openFiles;
         this.store = store;
         this.layout = layout;
     }
@@ -71,15 +75,13 @@ final class PartitionBackup {
         }
         try {
             if (spool == null) {
-                spool = new SegmentSpool(spoolDir, partition, previousLastOffset, nowMillis);
+                spool = new SegmentSpool(spoolDir, partition, previousLastOffset, nowMillis, openFiles);
             }
             spool.append(record, encoder);
         } catch (IOException e) {
             discard();
-            throw new ConnectException("Cannot write offset " + offset + " of " + partition + " to the local spool in "
-                    + spoolDir + " (" + BackupSinkConfig.SPOOL_DIR + "), for example because the disk is full: "
-                    + e.getMessage() + ". Nothing after the last committed offset is lost; restart the task once "
-                    + "there is room.", e);
+            throw SpoolFailure.of(e, spoolDir, "Cannot write offset " + offset + " of " + partition
+                    + " to the local spool");
         }
         lastSeenOffset = offset;
     }

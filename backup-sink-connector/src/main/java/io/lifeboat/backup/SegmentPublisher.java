@@ -5,6 +5,7 @@ import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.segment.SegmentFileWriter;
 import io.lifeboat.core.segment.SegmentSpool;
 import io.lifeboat.core.storage.ObjectStore;
+import org.apache.kafka.connect.errors.ConnectException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +14,8 @@ import java.nio.file.Path;
 /**
  * Makes a spooled segment durable: encodes it into a segment file next to the spool, uploads it
  * under its key, and removes the local file. When {@link #publish} returns, the segment is in the
- * store; when it throws, nothing was claimed and the spool is left as it was.
+ * store; when it throws, nothing was claimed and the spool is left as it was. A failure of the
+ * store is an {@link IOException} (retried); a failure of the local spool is fatal.
  */
 final class SegmentPublisher {
 
@@ -32,17 +34,46 @@ final class SegmentPublisher {
         this.spoolDir = spoolDir;
     }
 
+    /**
+     * @throws IOException      the store failed: transient, publish again later
+     * @throws ConnectException the local spool failed (see {@link SpoolFailure}): fatal
+     */
     SegmentDescriptor publish(SegmentSpool spool) throws IOException {
-        Path file = Files.createTempFile(spoolDir, spool.partition() + "-", ".avro");
+        Path file = encode(spool);
         try {
-            SegmentDescriptor segment = writer.write(spool, file);
+            long size = Files.size(file);
+            SegmentDescriptor segment = spool.descriptor();
             store.put(layout.segmentKey(segment), file);
             segments++;
             records += spool.recordCount();
-            bytes += Files.size(file);
+            bytes += size;
             return segment;
         } finally {
             Files.deleteIfExists(file);
+        }
+    }
+
+    /** Writes the segment file next to the spool; a local failure is fatal, named by its cause. */
+    private Path encode(SegmentSpool spool) {
+        Path file = null;
+        try {
+            file = Files.createTempFile(spoolDir, spool.partition() + "-", ".avro");
+            writer.write(spool, file);
+            return file;
+        } catch (IOException e) {
+            deleteQuietly(file);
+            throw SpoolFailure.of(e, spoolDir, "Cannot turn the spooled offsets " + spool.firstOffset() + ".."
+                    + spool.lastOffset() + " of " + spool.partition() + " into a segment file");
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // in the task's own folder, removed when the task stops
+            }
         }
     }
 

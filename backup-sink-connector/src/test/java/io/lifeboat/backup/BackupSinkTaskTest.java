@@ -9,12 +9,15 @@ import io.lifeboat.core.storage.FilesystemObjectStore;
 import io.lifeboat.core.storage.StoredObject;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,10 +30,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -245,6 +250,47 @@ class BackupSinkTaskTest {
         assertTrue(task.preCommit(Map.of()).isEmpty(), "nothing is claimed after the failure");
     }
 
+    /** A tmp cleaner removes the spool folder under a running task: the task fails instead of retrying forever. */
+    @Test
+    void spoolFolderRemovedUnderARunningTaskFailsTheTask() throws IOException {
+        BackupSinkTask task = startTask(props(), P0);
+        task.initialize(new IdleContext());
+        task.put(records(P0, 0, 1));
+        Path taskDir = taskFolder();
+        try (var files = Files.walk(taskDir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+        ConnectException e = assertThrows(ConnectException.class, () -> task.put(records(P0, 2, 2)));
+        assertFalse(e instanceof RetriableException, "retrying cannot bring the folder back: " + e.getMessage());
+        assertTrue(e.getMessage().contains(taskDir.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("was removed while the task was running"), e.getMessage());
+        assertEquals(0L, task.preCommit(Map.of()).get(P0).offset(), "nothing is claimed after the failure");
+    }
+
+    @Test
+    void spoolFileRemovedUnderARunningTaskFailsTheTask() throws IOException {
+        BackupSinkTask task = startTask(props(), P0);
+        task.initialize(new IdleContext());
+        task.put(records(P0, 0, 1));
+        Path spoolFile;
+        try (var files = Files.list(taskFolder())) {
+            spoolFile = files.filter(f -> f.toString().endsWith(".spool")).findFirst().orElseThrow();
+        }
+        Files.delete(spoolFile);
+        ConnectException e = assertThrows(ConnectException.class, () -> task.put(records(P0, 2, 2)));
+        assertFalse(e instanceof RetriableException, e.getMessage());
+        assertTrue(e.getMessage().contains(spoolFile.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("offsets 0..2 of orders-0"), e.getMessage());
+    }
+
+    private Path taskFolder() throws IOException {
+        try (var dirs = Files.list(spool)) {
+            return dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+    }
+
     @Test
     void highWaterMarksFollowTheStoredSegmentsOfEveryPartitionTheTaskHeld() throws IOException {
         BackupLayout layout = new BackupLayout("set1/");
@@ -299,6 +345,48 @@ class BackupSinkTaskTest {
                 throw new AssertionError("condition not met within 10 s");
             }
             Thread.sleep(20);
+        }
+    }
+
+    /** A task context that does nothing, so that a retriable error reaches the test as such. */
+    static final class IdleContext implements SinkTaskContext {
+        @Override
+        public Map<String, String> configs() {
+            return Map.of();
+        }
+
+        @Override
+        public void offset(Map<TopicPartition, Long> offsets) {
+        }
+
+        @Override
+        public void offset(TopicPartition tp, long offset) {
+        }
+
+        @Override
+        public void timeout(long timeoutMs) {
+        }
+
+        @Override
+        public Set<TopicPartition> assignment() {
+            return Set.of();
+        }
+
+        @Override
+        public void pause(TopicPartition... partitions) {
+        }
+
+        @Override
+        public void resume(TopicPartition... partitions) {
+        }
+
+        @Override
+        public void requestCommit() {
+        }
+
+        @Override
+        public PluginMetrics pluginMetrics() {
+            return null;
         }
     }
 

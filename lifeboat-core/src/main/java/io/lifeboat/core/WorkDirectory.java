@@ -4,100 +4,214 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.Comparator;
+import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * A task's own local folder (the backup's spool, the restore's segment copies), held with a file
  * lock for as long as the task runs. When a task starts, it removes the folders of tasks that are
- * gone (a worker that crashed leaves its folder behind): a folder whose lock can be taken has no
- * live owner. Nothing in such a folder is needed after its task is gone: spooled records were not
- * committed and will be consumed again, and segment copies are read again from the store.
+ * gone (a worker that crashed leaves its folder behind). Nothing in such a folder is needed after
+ * its task is gone: spooled records were not committed and will be consumed again, and segment
+ * copies are read again from the store.
  *
- * <p>Cleaning up and creating happen as one step, guarded in this JVM and, through a lock file in
- * the parent folder, across processes: a folder whose lock file exists but is not locked yet (its
- * task is between creating and locking it) must never look abandoned to another task starting at
- * the same moment.
+ * <p>A folder is removed only when all of these hold:
+ * <ul>
+ *   <li>it was not created by this JVM. Every folder's name carries the id of the JVM that created
+ *       it ({@code <prefix>jvm<id>-<random>}); the id is kept in a system property, so that every
+ *       copy of this class in the JVM (plugins installed side by side each load their own) uses
+ *       the same one. The check therefore never opens a lock file that this JVM holds: on Linux
+ *       file locks belong to the process, and closing <em>any</em> descriptor of a file drops the
+ *       process's locks on it, so a second channel opened and closed by the check would unlock a
+ *       live task's folder for every other process on the host;</li>
+ *   <li>neither the folder nor anything in it was modified within {@link #LIVE_WINDOW_MILLIS}. The
+ *       owner touches its lock file every {@link #HEARTBEAT_MILLIS}, so a live folder always looks
+ *       recent, even when its lock was lost (it writes the time into the lock file through its own
+ *       channel: {@code Files.setLastModifiedTime} would open a second descriptor); a folder being
+ *       created right now is recent too, so creating needs no guard across processes;</li>
+ *   <li>its lock file is missing or its lock can be taken: no process holds it.</li>
+ * </ul>
+ * The heartbeat also re-creates and re-locks a lock file that was deleted under a running task
+ * (a tmp cleaner such as systemd-tmpfiles). A folder of this JVM whose task never closed it stays
+ * until the JVM exits; the next JVM removes it once it is old.
+ *
+ * <p>Each folder has one lock file and this JVM opens exactly one channel on it, its owner's.
+ * Folders left by Lifeboat versions before the JVM id was in the name are treated as another
+ * JVM's; should such an older copy run in this same worker, its idle folder could lose its lock
+ * when this check probes it.
  */
 public final class WorkDirectory implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkDirectory.class);
     private static final String LOCK = ".lock";
-    private static final String CREATE_LOCK = ".create.lock";
-    private static final Object CREATE_GUARD = new Object();
-    private static final long GUARD_WAIT_NANOS = 30_000_000_000L;
+    /** System property holding this JVM's id, shared by every copy of this class in the JVM. */
+    static final String JVM_ID_PROPERTY = "io.lifeboat.work.folder.jvm.id";
+    /** A folder with anything modified this recently is live. */
+    static final long LIVE_WINDOW_MILLIS = 3_600_000;
+    /** How often an owner touches its lock file (and re-creates it when it is gone). */
+    static final long HEARTBEAT_MILLIS = 600_000;
+
+    /** The folders this copy of the class holds, by real path; the heartbeat refreshes them. */
+    private static final Map<Path, WorkDirectory> HELD = new ConcurrentHashMap<>();
+    private static ScheduledExecutorService heartbeat;
 
     private final Path dir;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private FileChannel lockChannel;
+    private FileLock lock;
+    private Object lockFileKey;
     private boolean closed;
 
-    private WorkDirectory(Path dir, FileChannel lockChannel, FileLock lock) {
+    private WorkDirectory(Path dir) {
         this.dir = dir;
-        this.lockChannel = lockChannel;
-        this.lock = lock;
     }
 
-    /** A new folder under {@code parent} named {@code namePrefix} + a random id. */
+    /** A new folder under {@code parent} named {@code namePrefix} + this JVM's id + a random id. */
     public static WorkDirectory create(Path parent, String namePrefix) throws IOException {
         Files.createDirectories(parent);
-        synchronized (CREATE_GUARD) {
-            try (FileChannel guard = FileChannel.open(parent.resolve(CREATE_LOCK), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-                 FileLock ignored = lockGuard(guard, parent)) {
-                removeAbandoned(parent, namePrefix);
-                Path dir = Files.createDirectory(parent.resolve(namePrefix + UUID.randomUUID()));
-                FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE);
-                try {
-                    return new WorkDirectory(dir, channel, channel.lock());
-                } catch (IOException | RuntimeException e) {
-                    channel.close();
-                    throw e;
-                }
+        removeAbandoned(parent, namePrefix);
+        Path created = Files.createDirectory(parent.resolve(namePrefix + ownerTag() + UUID.randomUUID()));
+        WorkDirectory work = new WorkDirectory(created.toRealPath());
+        try {
+            synchronized (work) {
+                work.lockFile();
             }
+        } catch (IOException | RuntimeException e) {
+            delete(work.dir);
+            throw e;
         }
+        HELD.put(work.dir, work);
+        startHeartbeat();
+        return work;
     }
 
-    /**
-     * Waits for the guard: held by another process, {@code lock()} waits; held by another copy of
-     * this class in this JVM (two plugin versions installed side by side), it throws, so try again.
-     */
-    private static FileLock lockGuard(FileChannel guard, Path parent) throws IOException {
-        long deadline = System.nanoTime() + GUARD_WAIT_NANOS;
-        while (true) {
-            try {
-                return guard.lock();
-            } catch (OverlappingFileLockException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("Another task in this worker holds " + parent.resolve(CREATE_LOCK)
-                            + " for too long", e);
-                }
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("Interrupted while waiting for " + parent.resolve(CREATE_LOCK), interrupted);
-                }
-            }
-        }
+    /** {@code jvm<id>-}: the part of a folder's name after the prefix that says which JVM created it. */
+    static String ownerTag() {
+        Object id = System.getProperties().computeIfAbsent(JVM_ID_PROPERTY,
+                k -> UUID.randomUUID().toString().replace("-", "").substring(0, 16));
+        return "jvm" + id + "-";
     }
 
     public Path path() {
         return dir;
     }
 
+    private void lockFile() throws IOException {
+        Path lockFile = dir.resolve(LOCK);
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            FileLock taken = channel.tryLock();
+            if (taken == null) {
+                throw new IOException("Another process holds the lock file " + lockFile + " of this task's folder");
+            }
+            lockFileKey = Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey();
+            lockChannel = channel;
+            lock = taken;
+            touch();
+        } catch (IOException | RuntimeException e) {
+            lockChannel = null;
+            lock = null;
+            channel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The heartbeat: touches the lock file, so the folder stays recent, and re-creates and
+     * re-locks a lock file that was deleted or replaced. A folder that is gone is left gone: the
+     * task fails on its next use of it.
+     */
+    // visible for testing
+    synchronized void refresh() {
+        if (closed) {
+            return;
+        }
+        if (!Files.isDirectory(dir)) {
+            log.error("The work folder {} was removed while its task is running; the task fails on its next use "
+                    + "of it", dir);
+            return;
+        }
+        Path lockFile = dir.resolve(LOCK);
+        try {
+            if (!isOurLockFile(lockFile)) {
+                log.warn("The lock file {} was removed while its task is running (a tmp cleaner?); locking it again",
+                        lockFile);
+                releaseLock();
+                lockFile();
+            }
+            touch();
+        } catch (IOException | RuntimeException e) {
+            log.warn("Cannot refresh the lock of the work folder {}: {}", dir, e.getMessage());
+        }
+    }
+
+    /**
+     * Writes the time into the lock file through the owner's own channel, which sets its modification
+     * time. Never {@code Files.setLastModifiedTime}: it opens (and closes) another descriptor of the
+     * file, which drops this process's lock on Linux.
+     */
+    private void touch() throws IOException {
+        byte[] line = ("pid " + ProcessHandle.current().pid() + ", alive at " + Instant.now() + "\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        lockChannel.truncate(0);
+        lockChannel.write(ByteBuffer.wrap(line), 0);
+    }
+
+    private boolean isOurLockFile(Path lockFile) throws IOException {
+        if (lock == null || !lock.isValid()) {
+            return false;
+        }
+        try {
+            Object key = Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey();
+            return key == null || Objects.equals(key, lockFileKey);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    private static synchronized void startHeartbeat() {
+        if (heartbeat == null) {
+            heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "lifeboat-work-folder-heartbeat");
+                t.setDaemon(true);
+                return t;
+            });
+            heartbeat.scheduleWithFixedDelay(() -> HELD.values().forEach(WorkDirectory::refresh),
+                    HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static synchronized void stopHeartbeatWhenIdle() {
+        if (HELD.isEmpty() && heartbeat != null) {
+            heartbeat.shutdownNow();
+            heartbeat = null;
+        }
+    }
+
     private static void removeAbandoned(Path parent, String namePrefix) {
+        String ours = namePrefix + ownerTag();
+        long now = System.currentTimeMillis();
         try (Stream<Path> children = Files.list(parent)) {
-            children.filter(p -> p.getFileName().toString().startsWith(namePrefix) && Files.isDirectory(p))
-                    .filter(WorkDirectory::isAbandoned)
+            children.filter(p -> p.getFileName().toString().startsWith(namePrefix)
+                            && !p.getFileName().toString().startsWith(ours) && Files.isDirectory(p))
+                    .filter(p -> !isRecent(p, now))
+                    .filter(WorkDirectory::isUnlocked)
                     .forEach(p -> {
                         log.info("Removing {}, the work folder of a task that is gone", p);
                         delete(p);
@@ -107,20 +221,35 @@ public final class WorkDirectory implements AutoCloseable {
         }
     }
 
-    private static boolean isAbandoned(Path dir) {
+    private static boolean isRecent(Path dir, long now) {
+        try (Stream<Path> files = Files.walk(dir, 2)) {
+            return files.anyMatch(p -> {
+                try {
+                    return now - Files.getLastModifiedTime(p).toMillis() < LIVE_WINDOW_MILLIS;
+                } catch (IOException e) {
+                    return true; // changing right now
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** Only for folders of other JVMs: closing this probe drops no lock this process holds. */
+    private static boolean isUnlocked(Path dir) {
         Path lockFile = dir.resolve(LOCK);
         if (!Files.exists(lockFile)) {
-            return true; // checked under the guard: its task stopped between creating and locking it
+            return true;
         }
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
+            FileLock probe = channel.tryLock();
+            if (probe == null) {
                 return false;
             }
-            lock.release();
+            probe.release();
             return true;
         } catch (OverlappingFileLockException e) {
-            return false; // held by a task in this JVM
+            return false;
         } catch (IOException e) {
             return false;
         }
@@ -134,19 +263,33 @@ public final class WorkDirectory implements AutoCloseable {
         }
     }
 
-    /** Releases the lock and removes the folder with everything in it. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    private void releaseLock() {
         try {
-            lock.release();
-            lockChannel.close();
+            if (lock != null && lock.isValid()) {
+                lock.release();
+            }
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
         } catch (IOException e) {
             log.debug("Releasing the lock of {} failed: {}", dir, e.getMessage());
         }
+        lock = null;
+        lockChannel = null;
+    }
+
+    /** Releases the lock and removes the folder with everything in it. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            releaseLock();
+        }
+        HELD.remove(dir);
+        stopHeartbeatWhenIdle();
         delete(dir);
     }
 }

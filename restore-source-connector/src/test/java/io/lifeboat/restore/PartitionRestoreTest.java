@@ -44,7 +44,7 @@ class PartitionRestoreTest {
     Path work;
 
     private SegmentDescriptor writeSegment(long first, long last, long previous) throws IOException {
-        try (SegmentSpool spool = new SegmentSpool(work.resolve("spool"), TP, previous, 0)) {
+        try (SegmentSpool spool = new SegmentSpool(Files.createDirectories(work.resolve("spool")), TP, previous, 0)) {
             RecordEncoder encoder = new RecordEncoder();
             for (long o = first; o <= last; o++) {
                 spool.append(new BackupRecord(TP.topic(), TP.partition(), o, 1_000L + o, TimestampType.CREATE_TIME,

@@ -4,7 +4,6 @@ import io.lifeboat.core.layout.SegmentDescriptor;
 import org.apache.kafka.common.TopicPartition;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -16,17 +15,17 @@ import java.nio.file.Path;
 /**
  * The open segment of one partition, kept in a local spool file as length-prefixed Avro datums
  * until it is closed into a segment file. Memory use is a small write buffer, whatever the
- * segment's size, so a task can hold many partitions. Records must arrive in ascending offset order.
+ * segment's size, so a task can hold many partitions; the spool files of a task share one
+ * {@link OpenSpoolFiles}, which bounds how many of them are open at once. Records must arrive in
+ * ascending offset order.
  */
 public final class SegmentSpool implements AutoCloseable {
-
-    private static final int WRITE_BUFFER = 8192;
 
     private final TopicPartition partition;
     private final long previousLastOffset;
     private final long openedAtMillis;
     private final Path file;
-    private final DataOutputStream out;
+    private final OpenSpoolFiles openFiles;
     private long count;
     private long bytes;
     private long firstOffset = -1;
@@ -34,18 +33,25 @@ public final class SegmentSpool implements AutoCloseable {
     private long minTimestamp = SegmentDescriptor.NONE;
     private long maxTimestamp = SegmentDescriptor.NONE;
 
-    /**
-     * @param previousLastOffset last offset of the segment before this one, or {@link SegmentDescriptor#NONE}
-     * @param openedAtMillis     wall-clock time of the first record, the start of the segment's age
-     */
+    /** A spool with its own single open file, in the existing folder {@code spoolDir}. */
     public SegmentSpool(Path spoolDir, TopicPartition partition, long previousLastOffset, long openedAtMillis)
             throws IOException {
+        this(spoolDir, partition, previousLastOffset, openedAtMillis, new OpenSpoolFiles(1));
+    }
+
+    /**
+     * @param spoolDir           an existing folder; it is not created again when it is gone
+     * @param previousLastOffset last offset of the segment before this one, or {@link SegmentDescriptor#NONE}
+     * @param openedAtMillis     wall-clock time of the first record, the start of the segment's age
+     * @param openFiles          the bound on open spool files this spool shares with the others of its task
+     */
+    public SegmentSpool(Path spoolDir, TopicPartition partition, long previousLastOffset, long openedAtMillis,
+                        OpenSpoolFiles openFiles) throws IOException {
         this.partition = partition;
         this.previousLastOffset = previousLastOffset;
         this.openedAtMillis = openedAtMillis;
-        Files.createDirectories(spoolDir);
+        this.openFiles = openFiles;
         this.file = Files.createTempFile(spoolDir, partition + "-", ".spool");
-        this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), WRITE_BUFFER));
     }
 
     public void append(BackupRecord record, RecordEncoder encoder) throws IOException {
@@ -57,6 +63,7 @@ public final class SegmentSpool implements AutoCloseable {
                     + " arrived after offset " + lastOffset);
         }
         encoder.encode(record);
+        DataOutputStream out = openFiles.writer(this);
         out.writeInt(encoder.length());
         encoder.writeTo(out);
         if (count == 0) {
@@ -85,6 +92,11 @@ public final class SegmentSpool implements AutoCloseable {
         return bytes;
     }
 
+    /** The local file holding the records. */
+    public Path file() {
+        return file;
+    }
+
     public long openedAtMillis() {
         return openedAtMillis;
     }
@@ -106,9 +118,9 @@ public final class SegmentSpool implements AutoCloseable {
                 previousLastOffset, minTimestamp, maxTimestamp);
     }
 
-    /** Replays the encoded records, in order, to {@code sink}. Flushes pending writes first. */
+    /** Replays the encoded records, in order, to {@code sink}. Flushes and closes the writer first. */
     void forEachEncoded(EncodedRecordSink sink) throws IOException {
-        out.flush();
+        openFiles.release(this);
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 65536))) {
             byte[] buffer = new byte[8192];
             for (long i = 0; i < count; i++) {
@@ -128,7 +140,7 @@ public final class SegmentSpool implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            out.close();
+            openFiles.release(this);
         } finally {
             Files.deleteIfExists(file);
         }

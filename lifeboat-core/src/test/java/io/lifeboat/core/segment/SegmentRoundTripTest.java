@@ -67,7 +67,7 @@ class SegmentRoundTripTest {
 
     private Path writeSegment(List<BackupRecord> records, SegmentCompression compression, String name) throws IOException {
         Path target = dir.resolve(name);
-        try (SegmentSpool spool = new SegmentSpool(dir.resolve("spool"), TP, 99, 0)) {
+        try (SegmentSpool spool = new SegmentSpool(Files.createDirectories(dir.resolve("spool")), TP, 99, 0)) {
             RecordEncoder encoder = new RecordEncoder();
             for (BackupRecord r : records) {
                 spool.append(r, encoder);
