@@ -112,10 +112,9 @@ final class ChainResume {
     private void recordGap(OffsetGap gap, Long nextTimestamp, long nowMillis) throws IOException {
         String key = layout.gapKey(gap);
         store.put(key, gap.content(nextTimestamp == null ? -1 : nextTimestamp, nowMillis));
-        log.warn("{}: offset {}, the last one stored, and the {} offsets after it are no longer in the topic: "
-                + "records were deleted before the backup read them (the backup lagged past the topic's retention, "
-                + "or records were deleted or compacted away). Recorded the hole {} as {}; the backup goes on at "
-                + "offset {}", partition, gap.firstMissing() - 1, gap.size(), gap.describe(), key,
-                gap.lastMissing() + 1);
+        log.warn("{}: offsets {}..{} are no longer in the topic and were never backed up: records were deleted "
+                + "before the backup read them (it lagged past the topic's retention, or they were deleted or "
+                + "compacted away). Recorded the hole as {}; the backup goes on at offset {}", partition,
+                gap.firstMissing(), gap.lastMissing(), key, gap.lastMissing() + 1);
     }
 }
