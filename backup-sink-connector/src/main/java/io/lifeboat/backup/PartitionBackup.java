@@ -46,6 +46,8 @@ final class PartitionBackup {
 
     /** Segments in the store when the first record arrived; null before that and after catch-up. */
     private List<SegmentDescriptor> existing;
+    /** Last offset of {@link #existing}, once known. */
+    private Long storedChainEnd;
     private boolean caughtUp;
     private long previousLastOffset = SegmentDescriptor.NONE;
     private long lastSeenOffset = -1;
@@ -190,11 +192,14 @@ final class PartitionBackup {
 
     /** Last offset of the partition's segments in the store, or {@link SegmentDescriptor#NONE}. */
     private long storedChainEnd() throws IOException {
-        long end = SegmentDescriptor.NONE;
-        for (SegmentDescriptor segment : existingSegments()) {
-            end = Math.max(end, segment.lastOffset());
+        if (storedChainEnd == null) {
+            long end = SegmentDescriptor.NONE;
+            for (SegmentDescriptor segment : existingSegments()) {
+                end = Math.max(end, segment.lastOffset());
+            }
+            storedChainEnd = end;
         }
-        return end;
+        return storedChainEnd;
     }
 
     private List<SegmentDescriptor> existingSegments() throws IOException {
