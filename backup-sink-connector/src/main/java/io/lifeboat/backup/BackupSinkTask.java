@@ -166,12 +166,13 @@ public class BackupSinkTask extends SinkTask {
                 }
             }
             publishDue(now);
-            requestRewinds();
         } catch (IOException | UncheckedIOException e) {
             context.timeout(RETRY_BACKOFF_MS);
             throw new RetriableException("Backup to " + store.describe() + " failed, will retry in "
                     + RETRY_BACKOFF_MS + " ms (nothing is committed until it succeeds): " + e.getMessage(), e);
         }
+
+        requestRewinds();
     }
 
     /**

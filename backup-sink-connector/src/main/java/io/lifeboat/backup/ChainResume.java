@@ -33,10 +33,13 @@ import java.util.OptionalLong;
  * The rewind is requested only after a put() that did not fail, because Connect delivers a failed
  * batch again before it seeks: the first batch after the request is then the rewound one.
  *
- * <p>Not detected: a new incarnation whose record at {@code L} has a timestamp inside the stored
- * segment's range (that needs the topic ID from the source cluster's admin API), and a hole made
- * while a task holds the partition (a consumer reset or retention overtaking the running backup):
- * only the first records after an assignment are checked.
+ * <p>Limits: a new incarnation whose record at {@code L} has a timestamp inside the stored
+ * segment's range is not detected (that needs the topic ID from the source cluster's admin API); nor
+ * is a hole made while a task holds the partition (a consumer reset or retention overtaking the
+ * running backup): only the first records after an assignment are checked. When record {@code L}
+ * is gone, offsets after it that only held transaction markers, aborted or compacted records are
+ * recorded as part of the gap: the consumer cannot tell them from deleted records. A partition with
+ * no stored segment has no chain to continue, so nothing is recorded before its first record.
  */
 final class ChainResume {
 
@@ -77,7 +80,7 @@ final class ChainResume {
         switch (state) {
             case FIRST_RECORD, REWIND_PENDING -> {
                 if (state == State.FIRST_RECORD) {
-                    log.info("{}: first record delivered is offset {}, after the last stored offset {}; rewinding "
+                    log.debug("{}: first record delivered is offset {}, after the last stored offset {}; rewinding "
                             + "to {} to check that the topic still holds the records the backup stored", partition,
                             offset, chainEnd, chainEnd);
                 }
