@@ -173,6 +173,19 @@ public class BackupSinkTask extends SinkTask {
             throw new RetriableException("Backup to " + store.describe() + " failed, will retry in "
                     + RETRY_BACKOFF_MS + " ms (nothing is committed until it succeeds): " + e.getMessage(), e);
         }
+
+        requestRewinds();
+    }
+
+    /**
+     * Rewinds partitions whose first records this put() skipped to the last offset they have stored
+     * ({@link ChainResume}). Only after a put() that did not fail: a failed batch is delivered again
+     * before Connect seeks.
+     */
+    private void requestRewinds() {
+        for (PartitionBackup backup : partitions.values()) {
+            backup.takeRewind().ifPresent(offset -> context.offset(backup.partition(), offset));
+        }
     }
 
     private void publishDue(long now) throws IOException {

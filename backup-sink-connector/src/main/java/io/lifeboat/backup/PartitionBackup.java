@@ -30,7 +30,11 @@ import java.util.OptionalLong;
  *       and skipped while a segment covers their offset and timestamp (a restart between upload
  *       and offset commit);</li>
  *   <li>a record delivered twice in a row (Connect re-delivers a batch after a retriable error) is
- *       appended once.</li>
+ *       appended once;</li>
+ *   <li>after an assignment, nothing is appended before the stored chain is joined
+ *       ({@link ChainResume}): the first record checked is the chain's last stored offset (the
+ *       consumer is rewound to it), and offsets that are gone from the topic are recorded as a gap
+ *       before the segment that follows them.</li>
  * </ul>
  */
 final class PartitionBackup {
@@ -40,9 +44,12 @@ final class PartitionBackup {
     private final OpenSpoolFiles openFiles;
     private final ObjectStore store;
     private final BackupLayout layout;
+    private final ChainResume resume;
 
     /** Segments in the store when the first record arrived; null before that and after catch-up. */
     private List<SegmentDescriptor> existing;
+    /** Last offset of {@link #existing}, once known. */
+    private Long storedChainEnd;
     private boolean caughtUp;
     private long previousLastOffset = SegmentDescriptor.NONE;
     private long lastSeenOffset = -1;
@@ -57,6 +64,7 @@ final class PartitionBackup {
         this.openFiles = openFiles;
         this.store = store;
         this.layout = layout;
+        this.resume = new ChainResume(partition, store, layout);
     }
 
     TopicPartition partition() {
@@ -68,10 +76,15 @@ final class PartitionBackup {
         if (offset <= lastSeenOffset) {
             return;
         }
-        if (!caughtUp && isAlreadyStored(offset, record.timestamp())) {
-            lastSeenOffset = offset;
-            durableNextOffset = offset + 1;
-            return;
+        if (!caughtUp) {
+            if (!resume.joined() && resume.skip(offset, record.timestamp(), storedChainEnd(), nowMillis)) {
+                return;
+            }
+            if (isAlreadyStored(offset, record.timestamp())) {
+                lastSeenOffset = offset;
+                durableNextOffset = offset + 1;
+                return;
+            }
         }
         try {
             if (spool == null) {
@@ -84,6 +97,14 @@ final class PartitionBackup {
                     + " to the local spool");
         }
         lastSeenOffset = offset;
+    }
+
+    /**
+     * The offset to rewind this partition's consumer to, once, after a put() that skipped its records
+     * to check the stored chain ({@link ChainResume}); empty otherwise.
+     */
+    OptionalLong takeRewind() {
+        return resume.takeRewind();
     }
 
     /** The open segment, if any. */
@@ -138,17 +159,15 @@ final class PartitionBackup {
      * both in one backup set would make a restore interleave them, so that is an error.
      */
     private boolean isAlreadyStored(long offset, Long timestamp) throws IOException {
-        if (existing == null) {
-            existing = loadExistingSegments();
-        }
-        for (SegmentDescriptor segment : existing) {
+        for (SegmentDescriptor segment : existingSegments()) {
             if (segment.covers(offset)) {
                 if (!admitsTimestamp(segment, timestamp)) {
                     throw new ConnectException("Offset " + offset + " of " + partition + " (timestamp " + timestamp
                             + ") is already in the backup, in segment " + layout.segmentKey(segment) + " of records "
                             + "with timestamps " + segment.minTimestamp() + ".." + segment.maxTimestamp() + ": the "
                             + "topic was deleted and created again since it was backed up. Back it up into a new "
-                            + "storage.prefix so that one backup set holds one incarnation of the topic.");
+                            + "storage.prefix so that one backup set holds one incarnation of the topic; the backup of "
+                            + partition + " stopped here and stored nothing of the new topic.");
                 }
                 previousLastOffset = Math.max(previousLastOffset, segment.lastOffset());
                 lastStoredOffset = Math.max(lastStoredOffset, segment.lastOffset());
@@ -171,6 +190,25 @@ final class PartitionBackup {
         }
         return segment.minTimestamp() != SegmentDescriptor.NONE
                 && timestamp >= segment.minTimestamp() && timestamp <= segment.maxTimestamp();
+    }
+
+    /** Last offset of the partition's segments in the store, or {@link SegmentDescriptor#NONE}. */
+    private long storedChainEnd() throws IOException {
+        if (storedChainEnd == null) {
+            long end = SegmentDescriptor.NONE;
+            for (SegmentDescriptor segment : existingSegments()) {
+                end = Math.max(end, segment.lastOffset());
+            }
+            storedChainEnd = end;
+        }
+        return storedChainEnd;
+    }
+
+    private List<SegmentDescriptor> existingSegments() throws IOException {
+        if (existing == null) {
+            existing = loadExistingSegments();
+        }
+        return existing;
     }
 
     private List<SegmentDescriptor> loadExistingSegments() throws IOException {

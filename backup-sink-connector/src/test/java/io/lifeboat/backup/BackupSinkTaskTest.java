@@ -52,6 +52,7 @@ class BackupSinkTaskTest {
 
     private final FakeTime time = new FakeTime();
     private final List<BackupSinkTask> tasks = new ArrayList<>();
+    private final Map<BackupSinkTask, RecordingSinkTaskContext> contexts = new HashMap<>();
 
     @AfterEach
     void stopTasks() {
@@ -75,9 +76,17 @@ class BackupSinkTaskTest {
     private BackupSinkTask startTask(Map<String, String> props, TopicPartition... partitions) {
         BackupSinkTask task = new BackupSinkTask(time);
         tasks.add(task);
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext();
+        contexts.put(task, context);
+        task.initialize(context);
         task.start(props);
         task.open(List.of(partitions));
         return task;
+    }
+
+    /** The rewinds the task asked for since the last call (Connect seeks before its next poll). */
+    private Map<TopicPartition, Long> rewinds(BackupSinkTask task) {
+        return contexts.get(task).takeOffsets();
     }
 
     private static SinkRecord record(TopicPartition tp, long offset) {
@@ -216,6 +225,128 @@ class BackupSinkTaskTest {
         assertEquals(2, segments(P0).size(), "nothing of the new topic was mixed into the backup set");
     }
 
+    /** Records of a topic created again under the same name: other values, later timestamps. */
+    private static List<SinkRecord> newIncarnation(TopicPartition tp, long from, long toInclusive) {
+        List<SinkRecord> out = new ArrayList<>();
+        for (long o = from; o <= toInclusive; o++) {
+            out.add(new SinkRecord(tp.topic(), tp.partition(), null, null, Schema.OPTIONAL_BYTES_SCHEMA,
+                    ("new-" + o).getBytes(StandardCharsets.UTF_8), o, 1_800_000_000_000L + o, TimestampType.CREATE_TIME));
+        }
+        return out;
+    }
+
+    private List<String> gapKeys() throws IOException {
+        return new FilesystemObjectStore(root).list("set1/gaps/").stream().map(StoredObject::key).toList();
+    }
+
+    @Test
+    void recreatedTopicWithMoreRecordsThanTheBackupIsAnErrorNotAnAppend() throws IOException {
+        BackupSinkTask first = startTask(props(), P0);
+        first.put(records(P0, 0, 5));
+        assertEquals(6L, first.preCommit(Map.of()).get(P0).offset());
+        first.stop();
+
+        // The topic was deleted and created again with more records; the consumer fetches at the committed 6.
+        BackupSinkTask second = startTask(props(), P0);
+        second.put(newIncarnation(P0, 6, 8));
+        assertEquals(Map.of(P0, 5L), rewinds(second), "rewound to the last stored offset to check it");
+        assertTrue(second.preCommit(Map.of()).isEmpty(), "nothing is claimed before the chain is checked");
+        ConnectException e = assertThrows(ConnectException.class, () -> second.put(newIncarnation(P0, 5, 8)));
+        assertTrue(e.getMessage().contains("Offset 5 of orders-0"), e.getMessage());
+        assertTrue(e.getMessage().contains("set1/segments/orders/000000/00000000000000000003-00000000000000000005"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("deleted and created again"), e.getMessage());
+        assertTrue(e.getMessage().contains("new storage.prefix"), e.getMessage());
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), storedRecords(P0).stream().map(BackupRecord::offset).toList(),
+                "nothing of the new topic was mixed into the backup set");
+        assertEquals(List.of(), gapKeys());
+    }
+
+    @Test
+    void restartRewindsToTheLastStoredOffsetOnceAndStoresNothingTwice() throws IOException {
+        BackupSinkTask first = startTask(props(), P0);
+        first.put(records(P0, 0, 5));
+        first.stop();
+
+        BackupSinkTask second = startTask(props(), P0);
+        second.put(records(P0, 6, 7));
+        assertEquals(Map.of(P0, 5L), rewinds(second));
+        second.put(records(P0, 5, 9));
+        assertEquals(Map.of(), rewinds(second), "one rewind per assignment");
+        second.put(records(P0, 10, 10));
+        assertEquals(Map.of(), rewinds(second));
+        assertEquals(9L, second.preCommit(Map.of()).get(P0).offset(), "6..8 are stored, 9..10 spooled");
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L),
+                storedRecordsAfterFlush(second).stream().map(BackupRecord::offset).toList());
+        assertEquals(5L, segments(P0).get(2).previousLastOffset());
+        assertEquals(List.of(), gapKeys());
+    }
+
+    @Test
+    void aBatchThatFailedIsDeliveredAgainBeforeTheRewind() throws IOException {
+        BackupSinkTask first = startTask(props(), P0, P1);
+        first.put(records(P0, 0, 5));
+        first.stop();
+        // P1's segments cannot be written: a file where its folder would be.
+        Files.createDirectories(root.resolve("set1/segments/orders"));
+        Files.writeString(root.resolve("set1/segments/orders/000001"), "in the way");
+
+        BackupSinkTask second = startTask(props(), P0, P1);
+        List<SinkRecord> batch = new ArrayList<>(records(P0, 6, 7));
+        batch.addAll(records(P1, 0, 2));
+        assertThrows(RetriableException.class, () -> second.put(batch));
+        assertEquals(Map.of(), rewinds(second), "no rewind after a failed put: Connect delivers the batch again first");
+        Files.delete(root.resolve("set1/segments/orders/000001"));
+        second.put(batch);
+        assertEquals(Map.of(P0, 5L), rewinds(second));
+        second.put(records(P0, 5, 8));
+        assertEquals(List.of(), gapKeys(), "the delivery again of the failed batch was not taken for a hole");
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L),
+                storedRecords(P0).stream().map(BackupRecord::offset).toList());
+    }
+
+    @Test
+    void recordsDeletedBeforeTheBackupReadThemAreRecordedAsAGapBeforeTheNextSegment() throws IOException {
+        BackupSinkTask first = startTask(props(), P0);
+        first.put(records(P0, 0, 5));
+        first.stop();
+
+        // Retention deleted everything below 20: the consumer starts at 20, and again after the rewind to 5.
+        BackupSinkTask second = startTask(props(), P0);
+        second.put(records(P0, 20, 21));
+        assertEquals(Map.of(P0, 5L), rewinds(second));
+        assertEquals(List.of(), gapKeys());
+        second.put(records(P0, 20, 21));
+        assertEquals(List.of("set1/gaps/orders/000000/00000000000000000006-00000000000000000019"), gapKeys(),
+                "the hole is recorded before the records after it are stored");
+        assertEquals(2, segments(P0).size());
+        String content = new String(new FilesystemObjectStore(root)
+                .open(gapKeys().get(0)).readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(content.contains("\"first_missing_offset\":6,\"last_missing_offset\":19"), content);
+        assertTrue(content.contains("\"next_delivered_timestamp\":1700000000020"), content);
+
+        second.put(records(P0, 22, 23));
+        assertEquals(Map.of(), rewinds(second));
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 20L, 21L, 22L, 23L),
+                storedRecordsAfterFlush(second).stream().map(BackupRecord::offset).toList());
+        assertEquals(5L, segments(P0).get(2).previousLastOffset(), "the segment after the hole follows the chain");
+        assertEquals(1, gapKeys().size());
+    }
+
+    @Test
+    void onlyTheLastStoredRecordDeletedIsNoGap() throws IOException {
+        BackupSinkTask first = startTask(props(), P0);
+        first.put(records(P0, 0, 5));
+        first.stop();
+
+        BackupSinkTask second = startTask(props(), P0);
+        second.put(records(P0, 6, 7));
+        assertEquals(Map.of(P0, 5L), rewinds(second));
+        second.put(records(P0, 6, 8));
+        assertEquals(List.of(), gapKeys());
+        assertEquals(9L, second.preCommit(Map.of()).get(P0).offset());
+    }
+
     @Test
     void revokedPartitionUploadsItsOpenSegmentAndTheNextOwnerSkipsIt() throws IOException {
         BackupSinkTask task = startTask(props(), P0, P1);
@@ -307,6 +438,8 @@ class BackupSinkTaskTest {
 
         BackupSinkTask next = startTask(props("name", "orders-backup", "backup.task.number", "2"), P1);
         next.put(records(P1, 2, 4));
+        assertEquals(Map.of(P1, 1L), rewinds(next), "the first record is checked against the stored chain");
+        next.put(records(P1, 1, 4));
         next.preCommit(Map.of());
         assertEquals(Map.of(P0, 4L, P1, 4L), HighWaterMarks.read(store, key),
                 "a restarted task keeps the marks of partitions it no longer holds");
