@@ -79,6 +79,16 @@ class PartitionChainTest {
     }
 
     @Test
+    void theHighestStoredOffsetMeetsTheMarkWhateverTheSegmentOrder() {
+        PartitionEntry entry = entry(List.of(), segment(0, 120, NONE), segment(0, 199, NONE), segment(121, 180, 120));
+        assertEquals(List.of(), PartitionChain.of(TP, entry, new HighWaterMarks.Mark(199, "k"), 0).breaks());
+        PartitionChain.Break newest = PartitionChain.of(TP, entry, new HighWaterMarks.Mark(250, "k"), 0)
+                .firstBreak().orElseThrow();
+        assertEquals(200, newest.firstMissing());
+        assertEquals(250, newest.lastMissing());
+    }
+
+    @Test
     void aPartitionWithAMarkAndNoSegmentsMissesItsNewestSegments() {
         PartitionChain chain = PartitionChain.of(TP, null, new HighWaterMarks.Mark(0, "hw"), 0);
         assertEquals(PartitionChain.Kind.NEWEST_MISSING, chain.firstBreak().orElseThrow().kind());
