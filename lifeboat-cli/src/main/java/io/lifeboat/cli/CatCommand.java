@@ -1,6 +1,7 @@
 package io.lifeboat.cli;
 
 import io.lifeboat.core.layout.BackupCatalog;
+import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.BackupCatalog.PartitionEntry;
 import io.lifeboat.core.layout.BackupCatalog.SegmentEntry;
 import io.lifeboat.core.segment.BackupHeader;
@@ -8,6 +9,7 @@ import io.lifeboat.core.segment.BackupRecord;
 import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.storage.ObjectStore;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -37,43 +39,49 @@ public final class CatCommand {
         long limit = args.number("limit", Long.MAX_VALUE);
         boolean full = args.flag("full");
         try (ObjectStore store = options.open()) {
-            BackupCatalog catalog = BackupCatalog.load(store, options.layout());
-            SortedMap<Integer, PartitionEntry> partitions = catalog.partitions(topic);
-            if (partitions.isEmpty()) {
-                out.println("No topic " + topic + " in backup set " + catalog.description() + "; topics: "
-                        + catalog.topics());
-                return 1;
+            return print(store, options.layout(), topic, partitionFilter, from, limit, full, out);
+        }
+    }
+
+    /** Prints the selected records; downloads no segment once {@code limit} records were printed. */
+    static int print(ObjectStore store, BackupLayout layout, String topic, long partitionFilter, long from, long limit,
+                     boolean full, PrintStream out) throws IOException {
+        BackupCatalog catalog = BackupCatalog.load(store, layout);
+        SortedMap<Integer, PartitionEntry> partitions = catalog.partitions(topic);
+        if (partitions.isEmpty()) {
+            out.println("No topic " + topic + " in backup set " + catalog.description() + "; topics: "
+                    + catalog.topics());
+            return 1;
+        }
+        if (partitionFilter >= 0 && !partitions.containsKey((int) partitionFilter)) {
+            out.println("No partition " + partitionFilter + " of " + topic + " in the backup set; partitions: "
+                    + partitions.keySet());
+            return 1;
+        }
+        SegmentFetcher fetcher = new SegmentFetcher(store, layout, Path.of(System.getProperty("java.io.tmpdir")));
+        long printed = 0;
+        for (PartitionEntry partition : partitions.values()) {
+            if (partitionFilter >= 0 && partition.partition().partition() != partitionFilter) {
+                continue;
             }
-            if (partitionFilter >= 0 && !partitions.containsKey((int) partitionFilter)) {
-                out.println("No partition " + partitionFilter + " of " + topic + " in the backup set; partitions: "
-                        + partitions.keySet());
-                return 1;
-            }
-            long printed = 0;
-            for (PartitionEntry partition : partitions.values()) {
-                if (partitionFilter >= 0 && partition.partition().partition() != partitionFilter) {
+            for (SegmentEntry segment : partition.segments()) {
+                if (printed >= limit) {
+                    return 0;
+                }
+                if (segment.descriptor().lastOffset() < from) {
                     continue;
                 }
-                for (SegmentEntry segment : partition.segments()) {
-                    if (segment.descriptor().lastOffset() < from) {
-                        continue;
-                    }
-                    try (SegmentFetcher.FetchedSegment local = fetcher(store, options).fetch(segment.descriptor())) {
-                        for (BackupRecord r = local.reader().next(); r != null && printed < limit; r = local.reader().next()) {
-                            if (r.offset() >= from) {
-                                out.println(format(r, full));
-                                printed++;
-                            }
+                try (SegmentFetcher.FetchedSegment local = fetcher.fetch(segment.descriptor())) {
+                    for (BackupRecord r = local.reader().next(); r != null && printed < limit; r = local.reader().next()) {
+                        if (r.offset() >= from) {
+                            out.println(format(r, full));
+                            printed++;
                         }
                     }
                 }
             }
-            return 0;
         }
-    }
-
-    private static SegmentFetcher fetcher(ObjectStore store, StoreOptions options) {
-        return new SegmentFetcher(store, options.layout(), Path.of(System.getProperty("java.io.tmpdir")));
+        return 0;
     }
 
     static String format(BackupRecord r, boolean full) {

@@ -3,12 +3,17 @@ package io.lifeboat.cli;
 import io.lifeboat.core.layout.BackupCatalog;
 import io.lifeboat.core.layout.BackupCatalog.PartitionEntry;
 import io.lifeboat.core.layout.BackupCatalog.SegmentEntry;
+import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.BackupSetCheck;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.StoredObject;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 
 /** {@code lifeboat list}: the topics, partitions and segments of a backup set, with offsets and sizes. */
@@ -20,20 +25,34 @@ public final class ListCommand {
     public static int run(Args args, PrintStream out) throws Exception {
         StoreOptions options = StoreOptions.from(args);
         try (ObjectStore store = options.open()) {
-            BackupCatalog catalog = BackupCatalog.load(store, options.layout());
-            out.println("Backup set " + catalog.description());
-            if (catalog.isEmpty()) {
-                out.println("  (empty: no partitions and no segments)");
-                return 0;
-            }
-            for (String topic : catalog.topics()) {
-                printTopic(topic, catalog.partitions(topic), out);
-            }
-            for (StoredObject object : catalog.unrecognized()) {
-                out.println("unrecognized object " + object.key() + " (" + object.size() + " bytes)");
-            }
+            return list(store, options.layout(), out);
+        }
+    }
+
+    static int list(ObjectStore store, BackupLayout layout, PrintStream out) throws IOException {
+        BackupCatalog catalog = BackupCatalog.load(store, layout);
+        BackupSetCheck check = BackupSetCheck.of(catalog, Map.of());
+        out.println("Backup set " + catalog.description());
+        if (catalog.isEmpty()) {
+            out.println("  (empty: no partitions and no segments)");
             return 0;
         }
+        for (String topic : catalog.topics()) {
+            printTopic(topic, catalog.partitions(topic), out);
+            List<Integer> unmarked = check.unmarkedPartitions(topic);
+            if (!unmarked.isEmpty()) {
+                out.printf("  partitions %s have no partition marker: a restore restores %d partitions (the "
+                        + "highest seen + 1)%n", unmarked, check.partitionCount(topic));
+            }
+        }
+        for (StoredObject object : check.unrecognized()) {
+            out.println("unrecognized object " + object.key() + " (" + object.size() + " bytes): a restore "
+                    + "refuses the set while it is there");
+        }
+        for (StoredObject object : check.placeholders()) {
+            out.println("folder placeholder " + object.key() + " (ignored)");
+        }
+        return 0;
     }
 
     private static void printTopic(String topic, SortedMap<Integer, PartitionEntry> partitions, PrintStream out) {
@@ -43,19 +62,31 @@ public final class ListCommand {
         for (PartitionEntry partition : partitions.values()) {
             String marker = partition.marked() ? "" : " (no partition marker)";
             if (partition.segments().isEmpty()) {
-                out.printf("  partition %d: no records%s%n", partition.partition().partition(), marker);
+                out.printf("  partition %d: no records%s%s%n", partition.partition().partition(), holes(partition),
+                        marker);
                 continue;
             }
             SegmentDescriptor first = partition.segments().get(0).descriptor();
             SegmentDescriptor last = partition.segments().get(partition.segments().size() - 1).descriptor();
-            out.printf("  partition %d: %d segments, offsets %d..%d, %d bytes%s%n", partition.partition().partition(),
-                    partition.segments().size(), first.firstOffset(), last.lastOffset(), partition.bytes(), marker);
+            out.printf("  partition %d: %d segments, offsets %d..%d, %d bytes%s%s%n", partition.partition().partition(),
+                    partition.segments().size(), first.firstOffset(), last.lastOffset(), partition.bytes(),
+                    holes(partition), marker);
             for (SegmentEntry segment : partition.segments()) {
                 SegmentDescriptor d = segment.descriptor();
                 out.printf("    offsets %d..%d  %d bytes  timestamps %s..%s  %s%n", d.firstOffset(), d.lastOffset(),
                         segment.size(), time(d.minTimestamp()), time(d.maxTimestamp()), segment.key());
             }
         }
+    }
+
+    /** ", 2 holes (offsets 5..9, 20..29)": recorded gaps, offsets never delivered to the backup. */
+    private static String holes(PartitionEntry partition) {
+        if (partition.gaps().isEmpty()) {
+            return "";
+        }
+        List<String> ranges = partition.gaps().stream().map(g -> g.firstMissing() + ".." + g.lastMissing()).toList();
+        return ", " + ranges.size() + (ranges.size() == 1 ? " hole" : " holes") + " (offsets "
+                + String.join(", ", ranges) + ")";
     }
 
     private static String time(long millis) {

@@ -3,7 +3,11 @@ package io.lifeboat.cli;
 import io.lifeboat.core.layout.BackupCatalog;
 import io.lifeboat.core.layout.BackupCatalog.PartitionEntry;
 import io.lifeboat.core.layout.BackupCatalog.SegmentEntry;
+import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.BackupSetCheck;
 import io.lifeboat.core.layout.HighWaterMarks;
+import io.lifeboat.core.layout.OffsetGap;
+import io.lifeboat.core.layout.PartitionChain;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.segment.BackupRecord;
 import io.lifeboat.core.segment.SegmentFetcher;
@@ -14,17 +18,18 @@ import org.apache.kafka.common.TopicPartition;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code lifeboat verify}: reads every segment of a backup set with the segment reader (header,
  * checksum, record count, offsets in range and order), checks that the timestamps match what the key
- * says, and that no segment is missing between two others (each names its predecessor's last offset)
- * or at the newest end of a partition (the backup's high-water marks).
- * Prints OK or the precise problem per segment; exits 1 when anything is wrong.
+ * says, and applies the backup set's rules ({@link BackupSetCheck}, the ones the restore applies): no
+ * segment missing between two others, before the oldest or at the newest end of a partition (the
+ * backup's high-water marks), and no object in the layout's folders that is not part of it.
+ * Prints OK or the precise problem per segment; recorded gaps (HOLE), folder placeholders and missing
+ * partition markers are reported but are no problem, since a restore restores the set all the same.
+ * Exits 1 when anything is wrong: exactly when a restore of the whole set would refuse part of it.
  */
 public final class VerifyCommand {
 
@@ -33,77 +38,72 @@ public final class VerifyCommand {
 
     public static int run(Args args, PrintStream out) throws Exception {
         StoreOptions options = StoreOptions.from(args);
-        boolean quiet = args.flag("quiet");
+        try (ObjectStore store = options.open()) {
+            return verify(store, options.layout(), args.flag("quiet"), out);
+        }
+    }
+
+    /** Verifies the backup set; returns the exit code. */
+    static int verify(ObjectStore store, BackupLayout layout, boolean quiet, PrintStream out) throws IOException {
+        // Marks first: a backup still running stores segments that a later read of the marks would
+        // count while the listing below misses them.
+        Map<TopicPartition, HighWaterMarks.Mark> marks = HighWaterMarks.readAll(store, layout);
+        BackupCatalog catalog = BackupCatalog.load(store, layout);
+        BackupSetCheck check = BackupSetCheck.of(catalog, marks);
+        out.println("Verifying backup set " + catalog.description());
+        if (catalog.isEmpty()) {
+            out.println("EMPTY    no partition markers and no segments here: wrong root, bucket or prefix?");
+            return 1;
+        }
+        SegmentFetcher fetcher = new SegmentFetcher(store, layout, Path.of(System.getProperty("java.io.tmpdir")));
         int segments = 0;
         int problems = 0;
         long records = 0;
-        try (ObjectStore store = options.open()) {
-            // Marks first: a backup still running stores segments that a later read of the marks would
-            // count while the listing below misses them.
-            Map<TopicPartition, HighWaterMarks.Mark> marks = HighWaterMarks.readAll(store, options.layout());
-            BackupCatalog catalog = BackupCatalog.load(store, options.layout());
-            out.println("Verifying backup set " + catalog.description());
-            if (catalog.isEmpty()) {
-                out.println("EMPTY    no partition markers and no segments here: wrong root, bucket or prefix?");
-                return 1;
-            }
-            SegmentFetcher fetcher = new SegmentFetcher(store, options.layout(),
-                    Path.of(System.getProperty("java.io.tmpdir")));
-            for (String topic : catalog.topics()) {
-                for (PartitionEntry partition : catalog.partitions(topic).values()) {
-                    Set<Long> segmentEnds = new HashSet<>();
-                    partition.segments().forEach(s -> segmentEnds.add(s.descriptor().lastOffset()));
-                    for (SegmentEntry segment : partition.segments()) {
-                        segments++;
-                        SegmentDescriptor d = segment.descriptor();
-                        if (d.hasPrevious() && !segmentEnds.contains(d.previousLastOffset())) {
-                            problems++;
-                            out.println("GAP      " + segment.key() + ": follows a segment that ended at offset "
-                                    + d.previousLastOffset() + ", and no segment in the store ends there "
-                                    + "(a segment is missing)");
-                        }
-                        try {
-                            long n = check(fetcher, segment);
-                            records += n;
-                            if (!quiet) {
-                                out.println("OK       " + segment.key() + " (" + n + " records)");
-                            }
-                        } catch (IOException e) {
-                            problems++;
-                            out.println("CORRUPT  " + segment.key() + ": " + e.getMessage());
-                        }
+        for (PartitionChain chain : check.chains().values()) {
+            TopicPartition tp = chain.partition();
+            PartitionEntry partition = catalog.partitions(tp.topic()).get(tp.partition());
+            for (SegmentEntry segment : partition == null ? List.<SegmentEntry>of() : partition.segments()) {
+                segments++;
+                try {
+                    long n = check(fetcher, segment);
+                    records += n;
+                    if (!quiet) {
+                        out.println("OK       " + segment.key() + " (" + n + " records)");
                     }
+                } catch (IOException e) {
+                    problems++;
+                    out.println("CORRUPT  " + segment.key() + ": " + e.getMessage());
                 }
             }
-            problems += checkHighWaterMarks(catalog, marks, out);
-            for (StoredObject object : catalog.unrecognized()) {
-                out.println("WARNING  " + object.key() + " is not a segment or partition marker of this layout");
+            for (PartitionChain.Break missing : chain.breaks()) {
+                problems++;
+                out.println("MISSING  " + tp + ": " + missing.describe());
+            }
+            for (OffsetGap gap : chain.gaps()) {
+                out.println("HOLE     " + gap.describe() + " were never delivered to the backup (" + layout.gapKey(gap)
+                        + "); a restore writes the records before and after them");
             }
         }
-        out.printf("%d segments, %d records read, %d problems: %s%n", segments, records, problems,
+        for (StoredObject object : check.unrecognized()) {
+            problems++;
+            out.println("STRAY    " + BackupSetCheck.unrecognizedMessage(object));
+        }
+        for (StoredObject object : check.placeholders()) {
+            out.println("NOTE     " + object.key() + " is a folder placeholder (zero bytes, key ending with '/'): "
+                    + "ignored");
+        }
+        for (String topic : catalog.topics()) {
+            List<Integer> unmarked = check.unmarkedPartitions(topic);
+            if (!unmarked.isEmpty()) {
+                out.println("NOTE     " + topic + " partitions " + unmarked + " have no partition marker: a restore "
+                        + "restores them all the same, with " + check.partitionCount(topic) + " partitions (the highest "
+                        + "seen + 1; partitions with neither a marker nor segments cannot be known)");
+            }
+        }
+        int holes = check.gaps().size();
+        out.printf("%d segments, %d records read, %d holes, %d problems: %s%n", segments, records, holes, problems,
                 problems == 0 ? "OK" : "CORRUPT");
         return problems == 0 ? 0 : 1;
-    }
-
-    /** Partitions whose stored segments end before what the backup recorded as stored: newest segments gone. */
-    static int checkHighWaterMarks(BackupCatalog catalog, Map<TopicPartition, HighWaterMarks.Mark> marks,
-                                           PrintStream out) {
-        int problems = 0;
-        for (var entry : marks.entrySet().stream().sorted(Map.Entry.comparingByKey(
-                Comparator.comparing(TopicPartition::toString))).toList()) {
-            TopicPartition tp = entry.getKey();
-            PartitionEntry partition = catalog.partitions(tp.topic()).get(tp.partition());
-            long stored = partition == null ? -1 : partition.segments().stream()
-                    .mapToLong(segment -> segment.descriptor().lastOffset()).max().orElse(-1);
-            if (stored < entry.getValue().lastOffset()) {
-                problems++;
-                out.println("MISSING  " + tp + ": " + entry.getValue().objectKey() + " records offset "
-                        + entry.getValue().lastOffset() + " as stored, but the newest segment "
-                        + (stored < 0 ? "does not exist" : "ends at offset " + stored)
-                        + " (the newest segments are missing)");
-            }
-        }
-        return problems;
     }
 
     /** Reads the whole segment and returns its record count; throws with the problem otherwise. */

@@ -1,6 +1,7 @@
 package io.lifeboat.restore;
 
-import io.lifeboat.core.layout.HighWaterMarks;
+import io.lifeboat.core.layout.BackupCatalog;
+import io.lifeboat.core.layout.PartitionChain;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.segment.BackupHeader;
 import io.lifeboat.core.segment.BackupRecord;
@@ -13,10 +14,8 @@ import org.apache.kafka.connect.source.SourceRecord;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The restore of one backed-up partition into the partition of the same number of its target
@@ -26,8 +25,9 @@ import java.util.Set;
  * (overlapping segments of a replayed backup are read past); a segment is verified whole before any
  * of its records is handed out; a segment that is corrupt, missing, or preceded by a missing one
  * stops the partition there, and nothing after that point is handed out; so does a partition whose
- * stored segments end before its high-water mark (its newest segments are gone). The last record of
- * the partition carries {@code complete=true} in its source offset.
+ * stored segments end before its high-water mark (its newest segments are gone). Which segments are read
+ * and where the partition stops is {@link PartitionChain}'s rule, the one {@code verify} applies too.
+ * The last record of the partition carries {@code complete=true} in its source offset.
  */
 final class PartitionRestore {
 
@@ -37,8 +37,7 @@ final class PartitionRestore {
     private final TopicPartition source;
     private final String targetTopic;
     private final List<SegmentDescriptor> segments;
-    private final HighWaterMarks.Mark highWater;
-    private final Set<Long> segmentEnds = new HashSet<>();
+    private final PartitionChain.Break stop;
     private final SegmentFetcher fetcher;
     private final Map<String, Object> sourcePartition;
     private int nextSegment;
@@ -50,20 +49,19 @@ final class PartitionRestore {
     private long restored;
 
     /**
-     * @param highWater the backup's high-water mark of the partition, or null when it has none
-     *                  (a backup set written before the marks, or a partition without records)
+     * @param chain the partition's chain from the offset after {@code progress}: the segments to read and
+     *              the break, if any, where the partition stops
      */
-    PartitionRestore(TopicPartition source, String targetTopic, List<SegmentDescriptor> segments,
-                     HighWaterMarks.Mark highWater, RestoreOffsets.Progress progress, SegmentFetcher fetcher) {
+    PartitionRestore(TopicPartition source, String targetTopic, PartitionChain chain,
+                     RestoreOffsets.Progress progress, SegmentFetcher fetcher) {
         this.source = source;
         this.targetTopic = targetTopic;
-        this.segments = segments;
-        this.highWater = highWater;
+        this.segments = chain.segmentsBeforeFirstBreak().stream().map(BackupCatalog.SegmentEntry::descriptor).toList();
+        this.stop = chain.firstBreak().orElse(null);
         this.fetcher = fetcher;
         this.sourcePartition = RestoreOffsets.sourcePartition(source);
         this.nextOffset = progress.lastRestoredOffset() + 1;
         this.complete = progress.complete();
-        segments.forEach(s -> segmentEnds.add(s.lastOffset()));
     }
 
     TopicPartition source() {
@@ -153,29 +151,16 @@ final class PartitionRestore {
     private SegmentDescriptor nextSegment() throws CorruptSegmentException {
         while (nextSegment < segments.size()) {
             SegmentDescriptor segment = segments.get(nextSegment++);
-            if (segment.lastOffset() < nextOffset) {
-                continue;
+            if (segment.lastOffset() >= nextOffset) {
+                return segment;
             }
-            if (segment.hasPrevious() && segment.previousLastOffset() >= nextOffset
-                    && !segmentEnds.contains(segment.previousLastOffset())) {
-                throw new CorruptSegmentException("The backup of " + source + " is missing a segment: "
-                        + fetcher.keyOf(segment) + " (" + segment.describeRange() + ") follows a segment that ended "
-                        + "at offset " + segment.previousLastOffset() + ", and no segment ends there. Records from "
-                        + "offset " + nextOffset + " to " + segment.previousLastOffset() + " cannot be restored, so "
-                        + "nothing from offset " + nextOffset + " on was written to " + targetTopic + "-"
-                        + source.partition() + (segment == segments.get(0) ? "; it is the oldest segment stored for "
-                        + "this partition, so the segments before it were deleted (an expiry rule on the bucket?)" : ""));
-            }
-            return segment;
         }
-        if (highWater != null && highWater.lastOffset() >= nextOffset) {
-            throw new CorruptSegmentException("The backup of " + source + " is missing its newest segments: "
-                    + highWater.objectKey() + " records offset " + highWater.lastOffset() + " as stored, and no "
-                    + "segment holds the records from offset " + nextOffset + " to " + highWater.lastOffset()
-                    + ". Everything before offset " + nextOffset + " was written to " + targetTopic + "-"
-                    + source.partition() + ", nothing after it. If this store is a copy of the backup set that is "
-                    + "still catching up (replication, sync), wait for it; to restore only what it holds, delete "
-                    + highWater.objectKey() + " and restart the task");
+        if (stop != null) {
+            throw new CorruptSegmentException(stop.describe() + ". Everything before offset " + stop.firstMissing()
+                    + " was written to " + targetTopic + "-" + source.partition() + ", nothing from it on"
+                    + (stop.kind() == PartitionChain.Kind.NEWEST_MISSING ? ". If this store is a copy of the backup "
+                    + "set that is still catching up (replication, sync), wait for it; to restore only what it "
+                    + "holds, delete " + stop.objectKey() + " and restart the task" : ""));
         }
         return null;
     }

@@ -3,10 +3,14 @@ package io.lifeboat.restore;
 import io.lifeboat.core.config.StorageConfig;
 import io.lifeboat.core.layout.BackupCatalog;
 import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.BackupSetCheck;
+import io.lifeboat.core.layout.HighWaterMarks;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.StoredObject;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,10 +21,13 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Decides what a restore covers: the selected topics of the backup set, their target names and
- * partition counts. Every mistake in the selection is an error that names what is wrong.
+ * Decides what a restore covers: the selected topics of the backup set (every topic with partition
+ * markers or segments by default; a topic whose markers are gone is restored, with a warning), their
+ * target names and partition counts. Every mistake in the selection is an error that names what is wrong.
  */
 final class RestorePlanner {
+
+    private static final Logger log = LoggerFactory.getLogger(RestorePlanner.class);
 
     /** One topic to restore. */
     record TopicPlan(String sourceTopic, String targetTopic, int partitions) {
@@ -44,23 +51,40 @@ final class RestorePlanner {
         BackupLayout layout = new BackupLayout(config.storage().prefix());
         String where = where(store, layout);
         try {
-            Set<String> selected = select(config, BackupCatalog.markedTopics(store, layout), where);
-            BackupCatalog catalog = BackupCatalog.load(store, layout, selected);
-            List<StoredObject> unrecognized = catalog.unrecognized();
+            Set<String> selected = select(config, BackupCatalog.topicNames(store, layout), where);
+            Map<TopicPartition, HighWaterMarks.Mark> marks = HighWaterMarks.readAll(store, layout);
+            BackupSetCheck check = BackupSetCheck.of(BackupCatalog.load(store, layout, selected), marks);
+            List<StoredObject> unrecognized = check.unrecognized();
             if (!unrecognized.isEmpty()) {
                 throw new PlanException(StorageConfig.PREFIX, "The backup set in " + where + " holds objects that "
-                        + "are not Lifeboat segments or partition markers under the folders of the topics to restore, "
-                        + "e.g. " + unrecognized.get(0).key() + " (" + unrecognized.size() + " in all); remove them "
-                        + "or restore from a clean prefix");
+                        + "are not Lifeboat partition markers, segments or gaps under the folders of the topics to "
+                        + "restore, e.g. " + unrecognized.get(0).key() + " (" + unrecognized.size() + " in all); remove "
+                        + "them or restore from a clean prefix");
             }
             TopicMapping mapping = config.topicMapping();
             List<TopicPlan> topics = new ArrayList<>();
             for (String topic : selected) {
-                topics.add(new TopicPlan(topic, mapping.target(topic), catalog.partitionCount(topic)));
+                int partitions = check.partitionCount(topic);
+                if (partitions == 0) {
+                    log.warn("Topic {} has folders in {} but no partition markers, segments or gaps (only folder "
+                            + "placeholders?); nothing to restore", topic, where);
+                    continue;
+                }
+                warnUnmarked(topic, check.unmarkedPartitions(topic), partitions, where);
+                topics.add(new TopicPlan(topic, mapping.target(topic), partitions));
             }
-            return new RestorePlan(topics, catalog);
+            return new RestorePlan(topics, check.catalog());
         } catch (IOException e) {
             throw new ConnectException("Cannot read the backup set in " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void warnUnmarked(String topic, List<Integer> unmarked, int partitions, String where) {
+        if (!unmarked.isEmpty()) {
+            log.warn("Topic {}: partitions {} have no partition marker in {} (deleted?), only segments or gaps; "
+                    + "they are restored. The topic's partition count is taken as the highest partition seen + 1 = {}: "
+                    + "partitions that have neither a marker nor segments cannot be known", topic, unmarked, where,
+                    partitions);
         }
     }
 

@@ -121,7 +121,7 @@ public class RestoreSourceConnector extends SourceConnector {
         try {
             RestoreSourceConfig config = new RestoreSourceConfig(props);
             BackupLayout layout = new BackupLayout(config.storage().prefix());
-            RestorePlanner.select(config, BackupCatalog.markedTopics(store, layout),
+            RestorePlanner.select(config, BackupCatalog.topicNames(store, layout),
                     RestorePlanner.where(store, layout));
         } catch (RestorePlanner.PlanException e) {
             ExactCopyRules.addError(results, e.configKey(), e.getMessage());

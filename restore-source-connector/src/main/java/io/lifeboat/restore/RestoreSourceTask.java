@@ -2,14 +2,10 @@ package io.lifeboat.restore;
 
 import io.lifeboat.core.LifeboatVersion;
 import io.lifeboat.core.WorkDirectory;
-import io.lifeboat.core.layout.BackupCatalog;
 import io.lifeboat.core.layout.BackupLayout;
-import io.lifeboat.core.layout.HighWaterMarks;
-import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.ObjectStores;
-import io.lifeboat.core.storage.StoredObject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -22,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,18 +67,17 @@ public class RestoreSourceTask extends SourceTask {
             List<TopicPartition> assigned = TaskAssignment.decode(config.taskPartitions());
             List<Map<String, Object>> keys = assigned.stream().map(RestoreOffsets::sourcePartition).toList();
             Map<Map<String, Object>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(keys);
-            // Marks first, segments after: a mark only names segments stored before it was written, so
-            // a backup still running cannot make a mark run ahead of the listing.
-            Map<TopicPartition, HighWaterMarks.Mark> highWater = HighWaterMarks.readAll(store, layout);
+            Map<TopicPartition, RestoreOffsets.Progress> progress = new HashMap<>();
             for (TopicPartition tp : assigned) {
-                RestoreOffsets.Progress progress = RestoreOffsets.Progress.from(
-                        offsets.get(RestoreOffsets.sourcePartition(tp)));
-                partitions.add(new PartitionRestore(tp, mapping.target(tp.topic()), segments(layout, tp),
-                        highWater.get(tp), progress, fetcher));
-                if (progress.complete()) {
-                    log.info("{} was already restored completely (up to offset {})", tp, progress.lastRestoredOffset());
-                } else if (progress.lastRestoredOffset() >= 0) {
-                    log.info("Resuming the restore of {} after offset {}", tp, progress.lastRestoredOffset());
+                progress.put(tp, RestoreOffsets.Progress.from(offsets.get(RestoreOffsets.sourcePartition(tp))));
+            }
+            partitions.addAll(PartitionRestores.open(store, layout, mapping, assigned, progress, fetcher));
+            for (TopicPartition tp : assigned) {
+                RestoreOffsets.Progress from = progress.get(tp);
+                if (from.complete()) {
+                    log.info("{} was already restored completely (up to offset {})", tp, from.lastRestoredOffset());
+                } else if (from.lastRestoredOffset() >= 0) {
+                    log.info("Resuming the restore of {} after offset {}", tp, from.lastRestoredOffset());
                 }
             }
         } catch (IOException e) {
@@ -89,16 +85,6 @@ public class RestoreSourceTask extends SourceTask {
         }
         log.info("Restore task started: {} partitions from {} under prefix '{}'", partitions.size(), store.describe(),
                 layout.prefix());
-    }
-
-    private List<SegmentDescriptor> segments(BackupLayout layout, TopicPartition tp) throws IOException {
-        List<SegmentDescriptor> segments = new ArrayList<>();
-        for (StoredObject object : store.list(layout.segmentsPrefix(tp))) {
-            segments.add(layout.parseSegmentKey(object.key()).orElseThrow(() -> new ConnectException(
-                    "Object " + object.key() + " in " + store.describe() + " is not a Lifeboat segment")));
-        }
-        segments.sort(BackupCatalog.SEGMENT_ORDER);
-        return segments;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.lifeboat.restore;
 
+import io.lifeboat.core.layout.BackupCatalog;
 import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.PartitionChain;
 import io.lifeboat.core.layout.HighWaterMarks;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.segment.SegmentFetcher;
@@ -66,7 +68,11 @@ class PartitionRestoreTest {
 
     private PartitionRestore restore(List<SegmentDescriptor> segments, HighWaterMarks.Mark highWater,
                                      RestoreOffsets.Progress progress) {
-        return new PartitionRestore(TP, "orders_restored", segments, highWater, progress,
+        List<BackupCatalog.SegmentEntry> entries = new ArrayList<>();
+        segments.forEach(s -> entries.add(new BackupCatalog.SegmentEntry(layout.segmentKey(s), 1, s)));
+        PartitionChain chain = PartitionChain.of(TP, new BackupCatalog.PartitionEntry(TP, true, entries, List.of()),
+                highWater, progress.lastRestoredOffset() + 1);
+        return new PartitionRestore(TP, "orders_restored", chain, progress,
                 new SegmentFetcher(new FilesystemObjectStore(root), layout, work));
     }
 

@@ -83,6 +83,47 @@ class RestorePlannerTest {
                 "the stray object is not under a selected topic");
     }
 
+    @Test
+    void aTopicWhoseMarkersAreGoneIsRestoredWithAWarning() throws IOException {
+        store.put(layout.segmentKey(new SegmentDescriptor("lost", 2, 0, 9, SegmentDescriptor.NONE, 10, 20)),
+                new byte[1]);
+        store.put(layout.partitionMarkerKey(new TopicPartition("half", 0)), new byte[0]);
+        store.put(layout.segmentKey(new SegmentDescriptor("half", 3, 0, 9, SegmentDescriptor.NONE, 10, 20)),
+                new byte[1]);
+        try (Warnings warnings = new Warnings(RestorePlanner.class)) {
+            RestorePlanner.RestorePlan plan = plan(config());
+            assertEquals(List.of(new RestorePlanner.TopicPlan("half", "half", 4),
+                    new RestorePlanner.TopicPlan("lost", "lost", 3), new RestorePlanner.TopicPlan("orders", "orders", 3),
+                    new RestorePlanner.TopicPlan("payments", "payments", 1)), plan.topics());
+            assertEquals(List.of(new RestorePlanner.TopicPlan("lost", "lost", 3)),
+                    plan(config("restore.topics", "lost")).topics());
+            String text = String.join("\n", warnings.lines());
+            assertTrue(text.contains("Topic lost: partitions [2] have no partition marker"), text);
+            assertTrue(text.contains("Topic half: partitions [3] have no partition marker"), text);
+            assertTrue(text.contains("highest partition seen + 1 = 4: partitions that have neither a marker nor "
+                    + "segments cannot be known"), text);
+        }
+    }
+
+    @Test
+    void validateAcceptsATopicWhoseMarkersAreGone() throws IOException {
+        store.put(layout.segmentKey(new SegmentDescriptor("lost", 0, 0, 9, SegmentDescriptor.NONE, 10, 20)),
+                new byte[1]);
+        Map<String, String> props = config("restore.topics", "lost");
+        props.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        props.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        props.put("header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        props.put("connector.class", RestoreSourceConnector.class.getName());
+        props.put("name", "restore");
+        List<String> errors = new RestoreSourceConnector().validate(props).configValues().stream()
+                .flatMap(v -> v.errorMessages().stream().map(m -> v.name() + ": " + m)).toList();
+        assertEquals(List.of(), errors);
+        props.put("restore.topics", "absent");
+        errors = new RestoreSourceConnector().validate(props).configValues().stream()
+                .flatMap(v -> v.errorMessages().stream()).toList();
+        assertTrue(errors.toString().contains("it holds [lost, orders, payments]"), errors.toString());
+    }
+
     private void assertMistake(Map<String, String> props, String key, String expected) {
         RestorePlanner.PlanException e = assertThrows(RestorePlanner.PlanException.class, () -> plan(props));
         assertTrue(e.getMessage().contains(expected), e.getMessage());

@@ -16,14 +16,18 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 import java.util.stream.LongStream;
 
 /**
  * What a backup set holds, read from object keys only: its topics, each topic's partitions (from
- * partition markers, so that partitions without records count, and from segments) and each
- * partition's segments in offset order, with their sizes. Objects under the layout's folders whose
- * keys are not markers or segments of the layout are reported, never silently ignored.
+ * partition markers, so that partitions without records count, and from segments and recorded gaps)
+ * and each partition's segments in offset order, with their sizes, and its recorded gaps. Zero-byte
+ * folder placeholders (keys ending with '/', as a console's "create folder" makes) are kept apart;
+ * any other object under the layout's folders whose key is not a marker, segment or gap of the layout
+ * is unrecognized, never silently ignored. What these mean for a restore is {@link BackupSetCheck}'s
+ * job.
  *
  * <p>The restore plans with it (partition counts, timestamps); the operator CLI lists and verifies
  * with it.
@@ -34,12 +38,18 @@ public final class BackupCatalog {
     public static final Comparator<SegmentDescriptor> SEGMENT_ORDER =
             Comparator.comparingLong(SegmentDescriptor::firstOffset).thenComparingLong(SegmentDescriptor::lastOffset);
 
+    private static final Comparator<OffsetGap> GAP_ORDER = Comparator.comparingLong(OffsetGap::firstMissing);
+
     /** A segment object: its key, size and what the key says about it. */
     public record SegmentEntry(String key, long size, SegmentDescriptor descriptor) {
     }
 
-    /** A partition of the backup set; {@code marked} says whether its partition marker exists. */
-    public record PartitionEntry(TopicPartition partition, boolean marked, List<SegmentEntry> segments) {
+    /**
+     * A partition of the backup set; {@code marked} says whether its partition marker exists;
+     * {@code gaps} are its recorded holes in offset order.
+     */
+    public record PartitionEntry(TopicPartition partition, boolean marked, List<SegmentEntry> segments,
+                                 List<OffsetGap> gaps) {
 
         public long bytes() {
             return segments.stream().mapToLong(SegmentEntry::size).sum();
@@ -47,41 +57,85 @@ public final class BackupCatalog {
     }
 
     private final String description;
+    private final Predicate<TopicPartition> scope;
     private final SortedMap<String, SortedMap<Integer, PartitionEntry>> topics = new TreeMap<>();
     private final List<StoredObject> unrecognized = new ArrayList<>();
+    private final List<StoredObject> placeholders = new ArrayList<>();
 
-    private BackupCatalog(ObjectStore store, BackupLayout layout) {
+    private BackupCatalog(ObjectStore store, BackupLayout layout, Predicate<TopicPartition> scope) {
         this.description = store.describe() + " prefix '" + layout.prefix() + "'";
+        this.scope = scope;
     }
 
-    /** The names of the topics that have partition markers in the backup set, from one listing. */
-    public static SortedSet<String> markedTopics(ObjectStore store, BackupLayout layout) throws IOException {
+    /**
+     * The names of every topic with partition markers or segments in the backup set, from two listings
+     * of folders (never of every segment). A name may turn out to hold nothing but folder placeholders:
+     * {@link #topics()} of a catalog loaded for it is the final word.
+     */
+    public static SortedSet<String> topicNames(ObjectStore store, BackupLayout layout) throws IOException {
         SortedSet<String> names = new TreeSet<>();
-        for (StoredObject object : store.list(layout.partitionMarkersPrefix())) {
-            layout.parsePartitionMarker(object.key()).ifPresent(tp -> names.add(tp.topic()));
+        for (String folders : List.of(layout.partitionMarkersPrefix(), layout.segmentsPrefix())) {
+            for (String folder : store.listFolder(folders).folders()) {
+                String name = folder.substring(folders.length(), folder.length() - 1);
+                if (!name.isEmpty()) {
+                    names.add(name);
+                }
+            }
         }
         return names;
     }
 
-    /** The whole backup set: one listing of the markers folder and one of the segments folder. */
+    /** The whole backup set: one listing each of the markers, segments and gaps folders. */
     public static BackupCatalog load(ObjectStore store, BackupLayout layout) throws IOException {
-        BackupCatalog catalog = new BackupCatalog(store, layout);
+        BackupCatalog catalog = new BackupCatalog(store, layout, tp -> true);
         catalog.addMarkers(store.list(layout.partitionMarkersPrefix()), layout);
         catalog.addSegments(store.list(layout.segmentsPrefix()), layout);
-        catalog.sortSegments();
+        catalog.addGaps(store.list(layout.gapsPrefix()), layout, key -> true);
+        catalog.sort();
         return catalog;
     }
 
-    /** The given topics of the backup set: two listings per topic (its markers and its segments). */
+    /**
+     * The given topics of the backup set: two listings per topic (its markers and segments), one of gaps,
+     * and one level of each of the layout's folders, for objects that lie in no topic's folder.
+     */
     public static BackupCatalog load(ObjectStore store, BackupLayout layout, Collection<String> topicNames)
             throws IOException {
-        BackupCatalog catalog = new BackupCatalog(store, layout);
-        for (String topic : new TreeSet<>(topicNames)) {
+        Set<String> selected = new TreeSet<>(topicNames);
+        BackupCatalog catalog = new BackupCatalog(store, layout, tp -> selected.contains(tp.topic()));
+        for (String folder : List.of(layout.partitionMarkersPrefix(), layout.segmentsPrefix(), layout.gapsPrefix())) {
+            store.listFolder(folder).objects().forEach(catalog::stray);
+        }
+        for (String topic : selected) {
             catalog.addMarkers(store.list(layout.partitionMarkersPrefix(topic)), layout);
             catalog.addSegments(store.list(layout.segmentsPrefix(topic)), layout);
         }
-        catalog.sortSegments();
+        catalog.addGaps(store.list(layout.gapsPrefix()), layout,
+                key -> selected.stream().anyMatch(topic -> key.startsWith(layout.gapsPrefix(topic))));
+        catalog.sort();
         return catalog;
+    }
+
+    /**
+     * The segments and gaps of the given partitions (no markers): one listing per partition and one of
+     * gaps, for a restore task that restores only these.
+     */
+    public static BackupCatalog loadPartitions(ObjectStore store, BackupLayout layout,
+                                               Collection<TopicPartition> partitions) throws IOException {
+        Set<TopicPartition> selected = Set.copyOf(partitions);
+        BackupCatalog catalog = new BackupCatalog(store, layout, selected::contains);
+        for (TopicPartition tp : selected) {
+            catalog.addSegments(store.list(layout.segmentsPrefix(tp)), layout);
+        }
+        catalog.addGaps(store.list(layout.gapsPrefix()), layout,
+                key -> selected.stream().anyMatch(tp -> key.startsWith(layout.gapsPrefix(tp))));
+        catalog.sort();
+        return catalog;
+    }
+
+    /** True for a console's "folder": a zero-byte object whose key ends with '/'. */
+    public static boolean isFolderPlaceholder(StoredObject object) {
+        return object.key().endsWith("/") && object.size() == 0;
     }
 
     private void addMarkers(List<StoredObject> markers, BackupLayout layout) {
@@ -90,7 +144,7 @@ public final class BackupCatalog {
             if (tp.isPresent()) {
                 partition(tp.get(), true);
             } else {
-                unrecognized.add(marker);
+                stray(marker);
             }
         }
     }
@@ -102,24 +156,43 @@ public final class BackupCatalog {
                 partition(segment.get().topicPartition(), false).segments()
                         .add(new SegmentEntry(object.key(), object.size(), segment.get()));
             } else {
-                unrecognized.add(object);
+                stray(object);
             }
         }
+    }
+
+    private void addGaps(List<StoredObject> objects, BackupLayout layout, Predicate<String> inScope) {
+        for (StoredObject object : objects) {
+            Optional<OffsetGap> gap = layout.parseGapKey(object.key());
+            if (gap.isPresent() && scope.test(gap.get().partition())) {
+                partition(gap.get().partition(), false).gaps().add(gap.get());
+            } else if (gap.isEmpty() && inScope.test(object.key())) {
+                stray(object);
+            }
+        }
+    }
+
+    private void stray(StoredObject object) {
+        (isFolderPlaceholder(object) ? placeholders : unrecognized).add(object);
     }
 
     private PartitionEntry partition(TopicPartition tp, boolean marked) {
         SortedMap<Integer, PartitionEntry> partitions = topics.computeIfAbsent(tp.topic(), t -> new TreeMap<>());
         PartitionEntry entry = partitions.get(tp.partition());
         if (entry == null || (marked && !entry.marked())) {
-            entry = new PartitionEntry(tp, marked, entry == null ? new ArrayList<>() : entry.segments());
+            entry = entry == null ? new PartitionEntry(tp, marked, new ArrayList<>(), new ArrayList<>())
+                    : new PartitionEntry(tp, marked, entry.segments(), entry.gaps());
             partitions.put(tp.partition(), entry);
         }
         return entry;
     }
 
-    private void sortSegments() {
+    private void sort() {
         Comparator<SegmentEntry> order = Comparator.comparing(SegmentEntry::descriptor, SEGMENT_ORDER);
-        topics.values().forEach(partitions -> partitions.values().forEach(p -> p.segments().sort(order)));
+        topics.values().forEach(partitions -> partitions.values().forEach(p -> {
+            p.segments().sort(order);
+            p.gaps().sort(GAP_ORDER);
+        }));
     }
 
     /** "filesystem:/x prefix 'p/'", for messages and headings. */
@@ -131,6 +204,11 @@ public final class BackupCatalog {
         return topics.keySet();
     }
 
+    /** True when this catalog was loaded for the partition (the whole set, its topic, or itself). */
+    public boolean covers(TopicPartition tp) {
+        return scope.test(tp);
+    }
+
     /** The topic's partitions by number (empty when the topic is not in the backup set). */
     public SortedMap<Integer, PartitionEntry> partitions(String topic) {
         return topics.getOrDefault(topic, new TreeMap<>());
@@ -138,7 +216,7 @@ public final class BackupCatalog {
 
     /**
      * Number of partitions the topic had, as far as the backup knows: one more than the highest
-     * partition number of its markers and segments (0 when not in the backup).
+     * partition number of its markers, segments and gaps (0 when not in the backup).
      */
     public int partitionCount(String topic) {
         SortedMap<Integer, PartitionEntry> partitions = partitions(topic);
@@ -163,12 +241,20 @@ public final class BackupCatalog {
                 .filter(ts -> ts != SegmentDescriptor.NONE);
     }
 
-    /** Objects under the layout's folders whose keys are not markers or segments of this layout. */
+    /**
+     * Objects under the layout's folders whose keys are not markers, segments or gaps of this layout,
+     * folder placeholders excepted.
+     */
     public List<StoredObject> unrecognized() {
         return List.copyOf(unrecognized);
     }
 
-    /** True when the backup set holds nothing at all. */
+    /** Zero-byte folder placeholders (keys ending with '/') under the layout's folders. */
+    public List<StoredObject> placeholders() {
+        return List.copyOf(placeholders);
+    }
+
+    /** True when the backup set holds nothing at all (placeholders aside). */
     public boolean isEmpty() {
         return topics.isEmpty() && unrecognized.isEmpty();
     }

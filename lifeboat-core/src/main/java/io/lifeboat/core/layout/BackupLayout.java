@@ -102,6 +102,10 @@ public final class BackupLayout {
         return prefix + GAPS + topic + "/";
     }
 
+    public String gapsPrefix(TopicPartition tp) {
+        return prefix + GAPS + tp.topic() + "/" + partitionFolder(tp.partition()) + "/";
+    }
+
     public String gapKey(OffsetGap gap) {
         return prefix + GAPS + gap.partition().topic() + "/" + partitionFolder(gap.partition().partition()) + "/"
                 + String.format("%020d-%020d", gap.firstMissing(), gap.lastMissing());

@@ -17,9 +17,10 @@ import java.nio.file.Path;
 /**
  * Reads a segment file that has been copied to local disk. {@link #open} verifies the whole file
  * before the first record is handed out: the header's format version and metadata (against the
- * object key, when given) and the CRC-32C of the data blocks. While reading, each record is checked
- * to belong to the segment's partition and range, in ascending offset order, and the record count
- * is checked at the end. Any failure is a {@link CorruptSegmentException} that names the object
+ * object key, when given), the CRC-32C of the data blocks, and the record count the header declares
+ * against the sum of the blocks' record counts. While reading, each record is checked to belong to
+ * the segment's partition and range, in ascending offset order, and the count is checked again at
+ * the end. Any failure is a {@link CorruptSegmentException} that names the object
  * key and the offsets affected.
  */
 public final class SegmentReader implements AutoCloseable {
@@ -43,11 +44,19 @@ public final class SegmentReader implements AutoCloseable {
     public static SegmentReader open(Path file, String objectKey, SegmentDescriptor expected) throws IOException {
         SegmentHeader header = SegmentHeader.read(file, objectKey, expected);
         String where = describe(objectKey, header);
-        long crc = header.checksumOfData(file);
-        if (crc != header.crc32c()) {
+        SegmentHeader.DataBlocks blocks = header.scanData(file);
+        if (blocks.crc32c() != header.crc32c()) {
             throw new CorruptSegmentException(where + " failed its checksum (stored "
-                    + String.format("%08x", header.crc32c()) + ", computed " + String.format("%08x", crc)
+                    + String.format("%08x", header.crc32c()) + ", computed " + String.format("%08x", blocks.crc32c())
                     + "): the object is truncated or damaged; none of its records were read");
+        }
+        if (blocks.structureProblem() != null) {
+            throw new CorruptSegmentException(where + " " + blocks.structureProblem() + ": it is not a Lifeboat "
+                    + "segment, or a damaged one; none of its records were read");
+        }
+        if (blocks.records() != header.recordCount()) {
+            throw new CorruptSegmentException(where + " holds " + blocks.records() + " records in its blocks, its "
+                    + "header says " + header.recordCount() + ": none of its records were read");
         }
         InputStream in = new BufferedInputStream(Files.newInputStream(file), 65536);
         try {

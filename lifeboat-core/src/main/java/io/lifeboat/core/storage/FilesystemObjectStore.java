@@ -5,8 +5,10 @@ import io.lifeboat.core.config.StorageConfig;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -143,6 +145,54 @@ public final class FilesystemObjectStore implements ObjectStore {
         });
         result.sort(Comparator.comparing(StoredObject::key, KEY_ORDER));
         return result;
+    }
+
+    /**
+     * Files and sub-folders whose name starts with what follows the prefix's last '/'; a folder counts
+     * once it holds an object, as S3 has no empty folders.
+     */
+    @Override
+    public FolderListing listFolder(String prefix) throws IOException {
+        String folder = validPrefixFolder(prefix);
+        String namePrefix = prefix.substring(folder.length());
+        Path start = root.resolve(folder);
+        List<StoredObject> objects = new ArrayList<>();
+        List<String> folders = new ArrayList<>();
+        if (!Files.isDirectory(start)) {
+            return new FolderListing(objects, folders);
+        }
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(start)) {
+            for (Path child : children) {
+                String name = child.getFileName().toString();
+                if (!name.startsWith(namePrefix) || name.startsWith(".")) {
+                    continue;
+                }
+                BasicFileAttributes attrs = Files.readAttributes(child, BasicFileAttributes.class);
+                if (attrs.isRegularFile()) {
+                    objects.add(new StoredObject(folder + name, attrs.size()));
+                } else if (attrs.isDirectory() && holdsAnObject(child)) {
+                    folders.add(folder + name + "/");
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return new FolderListing(List.of(), List.of()); // removed while we listed it
+        }
+        objects.sort(Comparator.comparing(StoredObject::key, KEY_ORDER));
+        folders.sort(KEY_ORDER);
+        return new FolderListing(objects, folders);
+    }
+
+    /** S3 has no empty folders: a folder counts once it holds an object somewhere below it. */
+    private static boolean holdsAnObject(Path dir) throws IOException {
+        try (var files = Files.find(dir, Integer.MAX_VALUE, (path, attrs) -> attrs.isRegularFile()
+                && !path.getFileName().toString().startsWith("."))) {
+            return files.findAny().isPresent();
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof NoSuchFileException) {
+                return false;
+            }
+            throw e.getCause();
+        }
     }
 
     /**

@@ -28,6 +28,14 @@ public interface ObjectStore extends AutoCloseable {
     /** Every object whose key starts with {@code prefix}, in ascending key order. */
     List<StoredObject> list(String prefix) throws IOException;
 
+    /**
+     * One level under {@code prefix}, as S3 lists with the delimiter '/': the objects whose key has no
+     * '/' after {@code prefix}, and, for every key {@code prefix + name + "/" + rest}, the folder
+     * {@code prefix + name + "/"}, once; both in ascending order. One cheap request however many
+     * objects the folders hold.
+     */
+    FolderListing listFolder(String prefix) throws IOException;
+
     /** What a connector needs of the store: a backup writes, a restore only reads. */
     enum Access { READ, WRITE }
 

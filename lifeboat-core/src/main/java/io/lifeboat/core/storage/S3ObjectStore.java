@@ -241,6 +241,21 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public FolderListing listFolder(String prefix) throws IOException {
+        List<StoredObject> objects = new ArrayList<>();
+        List<String> folders = new ArrayList<>();
+        try {
+            for (var page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).delimiter("/"))) {
+                page.contents().forEach(o -> objects.add(new StoredObject(o.key(), o.size())));
+                page.commonPrefixes().forEach(folder -> folders.add(folder.prefix()));
+            }
+        } catch (SdkException e) {
+            throw failure("list", prefix + "*", "ListObjectsV2", e);
+        }
+        return new FolderListing(objects, folders);
+    }
+
+    @Override
     public void checkAccess(String prefix, Access access) throws IOException {
         try {
             s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(1));

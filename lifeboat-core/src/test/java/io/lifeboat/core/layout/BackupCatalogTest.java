@@ -1,6 +1,7 @@
 package io.lifeboat.core.layout;
 
 import io.lifeboat.core.storage.FilesystemObjectStore;
+import io.lifeboat.core.storage.ForwardingStore;
 import io.lifeboat.core.storage.StoredObject;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,8 +79,58 @@ class BackupCatalogTest {
     }
 
     @Test
-    void markedTopicsComeFromOneListingOfMarkers() throws IOException {
-        assertEquals(Set.of("order", "orders"), BackupCatalog.markedTopics(store, layout));
+    void topicNamesComeFromTheFoldersOfMarkersAndSegments() throws IOException {
+        assertEquals(Set.of("order", "orders", "unmarked"), BackupCatalog.topicNames(store, layout),
+                "a topic whose markers are gone still counts through its segments");
         assertTrue(BackupCatalog.load(store, new BackupLayout("nothing-here/")).isEmpty());
+    }
+
+    @Test
+    void gapsBelongToTheirPartitionAndAreNotUnrecognized() throws IOException {
+        OffsetGap gap = new OffsetGap(new TopicPartition("orders", 1), 200, 299);
+        store.put(layout.gapKey(gap), gap.content(-1, 0));
+        store.put(layout.gapKey(new OffsetGap(new TopicPartition("order", 0), 1, 1)), new byte[1]);
+        store.put("set1/gaps/orders/000001/not-a-gap", new byte[1]);
+
+        BackupCatalog whole = BackupCatalog.load(store, layout);
+        assertEquals(List.of(gap), whole.partitions("orders").get(1).gaps());
+        assertEquals(List.of("set1/segments/orders/000001/notes.txt", "set1/gaps/orders/000001/not-a-gap"),
+                whole.unrecognized().stream().map(StoredObject::key).toList());
+
+        BackupCatalog order = BackupCatalog.load(store, layout, List.of("order"));
+        assertEquals(1, order.partitions("order").get(0).gaps().size());
+        assertTrue(order.partitions("orders").isEmpty(), "gaps of topics not loaded stay out");
+        assertTrue(order.unrecognized().isEmpty());
+
+        BackupCatalog partition = BackupCatalog.loadPartitions(store, layout, List.of(new TopicPartition("orders", 1)));
+        assertEquals(List.of(gap), partition.partitions("orders").get(1).gaps());
+        assertEquals(2, partition.partitions("orders").get(1).segments().size());
+        assertEquals(2, partition.unrecognized().size());
+    }
+
+    @Test
+    void folderPlaceholdersAreKeptApartFromUnrecognizedObjects() throws IOException {
+        ForwardingStore s3Like = new ForwardingStore(store).withPlaceholder("set1/segments/")
+                .withPlaceholder("set1/segments/orders/").withPlaceholder("set1/segments/orders/000001/")
+                .withPlaceholder("set1/segments/empty/");
+        BackupCatalog catalog = BackupCatalog.load(s3Like, layout);
+        assertEquals(List.of("set1/segments/orders/000001/notes.txt"),
+                catalog.unrecognized().stream().map(StoredObject::key).toList());
+        assertEquals(4, catalog.placeholders().size());
+        assertFalse(catalog.topics().contains("empty"), "a placeholder is no topic");
+        assertTrue(BackupCatalog.topicNames(s3Like, layout).contains("empty"),
+                "folder names are only candidates: the catalog decides");
+        assertTrue(BackupCatalog.load(s3Like, layout, List.of("empty")).topics().isEmpty());
+    }
+
+    @Test
+    void aSelectionOfTopicsStillSeesObjectsInNoTopicsFolder() throws IOException {
+        store.put("set1/segments/README", new byte[5]);
+        store.put("set1/partitions/notes", new byte[5]);
+        BackupCatalog catalog = BackupCatalog.load(new ForwardingStore(store).withPlaceholder("set1/gaps/"), layout,
+                List.of("order"));
+        assertEquals(List.of("set1/partitions/notes", "set1/segments/README"),
+                catalog.unrecognized().stream().map(StoredObject::key).toList());
+        assertEquals(1, catalog.placeholders().size());
     }
 }

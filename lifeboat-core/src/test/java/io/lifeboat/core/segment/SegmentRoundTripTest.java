@@ -199,6 +199,42 @@ class SegmentRoundTripTest {
         assertTrue(e.getMessage().contains("not what its key says"), e.getMessage());
     }
 
+    @Test
+    void aHeaderCountThatDisagreesWithTheBlocksFailsAtOpenBeforeAnyRecord() throws IOException {
+        List<BackupRecord> records = new ArrayList<>();
+        for (long o = 0; o < 5; o++) {
+            records.add(record(100 + o, null, new byte[]{(byte) o}, List.of()));
+        }
+        Path file = writeSegment(records, SegmentCompression.ZSTD, "count");
+        // "lifeboat.record.count" -> "5" becomes "4": the header stays well formed, the checksum (of the
+        // data after the header) still matches, only the blocks' counts tell.
+        byte[] bytes = Files.readAllBytes(file);
+        byte[] key = SegmentFormat.META_RECORD_COUNT.getBytes(StandardCharsets.UTF_8);
+        int at = indexOf(bytes, key) + key.length;
+        assertEquals(2, bytes[at], "a one-character value");
+        assertEquals('5', bytes[at + 1]);
+        bytes[at + 1] = '4';
+        Files.write(file, bytes);
+
+        CorruptSegmentException e = assertThrows(CorruptSegmentException.class,
+                () -> SegmentReader.open(file, "set/segments/orders.v1/000003/count.avro", null).close());
+        assertTrue(e.getMessage().contains("set/segments/orders.v1/000003/count.avro"), e.getMessage());
+        assertTrue(e.getMessage().contains("holds 5 records in its blocks, its header says 4"), e.getMessage());
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
     private static void flipBit(Path file, long position, int bit) throws IOException {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.seek(position);

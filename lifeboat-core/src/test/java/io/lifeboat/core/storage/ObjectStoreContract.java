@@ -100,6 +100,29 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void listFolderGivesOneLevelObjectsAndFoldersOnceInOrder() throws IOException {
+        ObjectStore store = store();
+        store.put(base() + "t/orders/000001/a", new byte[1]);
+        store.put(base() + "t/orders/000000/b", new byte[1]);
+        store.put(base() + "t/order/000000/c", new byte[1]);
+        store.put(base() + "t/payments/x/y/z", new byte[1]);
+        store.put(base() + "t/README", new byte[3]);
+        store.put(base() + "u/other/1", new byte[1]);
+
+        FolderListing top = store.listFolder(base() + "t/");
+        assertEquals(List.of(base() + "t/order/", base() + "t/orders/", base() + "t/payments/"), top.folders());
+        assertEquals(List.of(new StoredObject(base() + "t/README", 3)), top.objects());
+        assertEquals(List.of(base() + "t/orders/000000/", base() + "t/orders/000001/"),
+                store.listFolder(base() + "t/orders/").folders());
+        assertEquals(List.of(base() + "t/order/", base() + "t/orders/"), store.listFolder(base() + "t/or").folders(),
+                "a prefix that ends inside a name matches the names that start with it");
+        FolderListing leaf = store.listFolder(base() + "t/orders/000000/");
+        assertEquals(List.of(), leaf.folders());
+        assertEquals(List.of(new StoredObject(base() + "t/orders/000000/b", 1)), leaf.objects());
+        assertEquals(new FolderListing(List.of(), List.of()), store.listFolder(base() + "nothing/"));
+    }
+
+    @Test
     void listOfAnUnknownPrefixIsEmpty() throws IOException {
         store().put(base() + "x/y", new byte[1]);
         assertEquals(List.of(), store().list(base() + "nothing/here/"));

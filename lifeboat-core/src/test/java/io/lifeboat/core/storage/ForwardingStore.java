@@ -1,0 +1,96 @@
+package io.lifeboat.core.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A store for tests that passes every call to a real one, counts {@link #open} calls, and adds to its
+ * listings objects that a filesystem cannot hold but S3 can: zero-byte "folder" placeholders whose keys
+ * end with '/', as a console's "create folder" makes.
+ */
+public final class ForwardingStore implements ObjectStore {
+
+    private final ObjectStore store;
+    private final List<StoredObject> extra = new ArrayList<>();
+    private final AtomicInteger opens = new AtomicInteger();
+
+    public ForwardingStore(ObjectStore store) {
+        this.store = store;
+    }
+
+    /** Lists a zero-byte object with this key (ending with '/') from now on. */
+    public ForwardingStore withPlaceholder(String key) {
+        extra.add(new StoredObject(key, 0));
+        return this;
+    }
+
+    /** How many objects were opened for reading. */
+    public int opens() {
+        return opens.get();
+    }
+
+    @Override
+    public void put(String key, Path file) throws IOException {
+        store.put(key, file);
+    }
+
+    @Override
+    public void put(String key, byte[] content) throws IOException {
+        store.put(key, content);
+    }
+
+    @Override
+    public InputStream open(String key) throws IOException {
+        opens.incrementAndGet();
+        return store.open(key);
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) throws IOException {
+        List<StoredObject> all = new ArrayList<>(store.list(prefix));
+        extra.stream().filter(o -> o.key().startsWith(prefix)).forEach(all::add);
+        all.sort(Comparator.comparing(StoredObject::key, FilesystemObjectStore.KEY_ORDER));
+        return all;
+    }
+
+    @Override
+    public FolderListing listFolder(String prefix) throws IOException {
+        FolderListing real = store.listFolder(prefix);
+        List<StoredObject> objects = new ArrayList<>(real.objects());
+        List<String> folders = new ArrayList<>(real.folders());
+        for (StoredObject o : extra) {
+            if (!o.key().startsWith(prefix)) {
+                continue;
+            }
+            int slash = o.key().indexOf('/', prefix.length());
+            if (slash < 0) {
+                objects.add(o);
+            } else if (!folders.contains(o.key().substring(0, slash + 1))) {
+                folders.add(o.key().substring(0, slash + 1));
+            }
+        }
+        objects.sort(Comparator.comparing(StoredObject::key, FilesystemObjectStore.KEY_ORDER));
+        folders.sort(FilesystemObjectStore.KEY_ORDER);
+        return new FolderListing(objects, folders);
+    }
+
+    @Override
+    public void checkAccess(String prefix, Access access) throws IOException {
+        store.checkAccess(prefix, access);
+    }
+
+    @Override
+    public String describe() {
+        return store.describe();
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

@@ -1,0 +1,67 @@
+package io.lifeboat.restore;
+
+import io.lifeboat.core.layout.BackupCatalog;
+import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.BackupSetCheck;
+import io.lifeboat.core.layout.HighWaterMarks;
+import io.lifeboat.core.layout.OffsetGap;
+import io.lifeboat.core.layout.PartitionChain;
+import io.lifeboat.core.segment.SegmentFetcher;
+import io.lifeboat.core.storage.ObjectStore;
+import io.lifeboat.core.storage.StoredObject;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Opens the restores of a task's partitions by the backup set's rules ({@link BackupSetCheck},
+ * {@link PartitionChain}): an unrecognized object in their folders refuses them all, naming it; each
+ * recorded gap is logged once, as a warning naming its offsets, and restored around.
+ */
+final class PartitionRestores {
+
+    private static final Logger log = LoggerFactory.getLogger(PartitionRestores.class);
+
+    static List<PartitionRestore> open(ObjectStore store, BackupLayout layout, TopicMapping mapping,
+                                       List<TopicPartition> assigned, Map<TopicPartition, RestoreOffsets.Progress> progress,
+                                       SegmentFetcher fetcher) throws IOException {
+        // Marks first, segments after: a mark only names segments stored before it was written, so a
+        // backup still running cannot make a mark run ahead of the listing.
+        Map<TopicPartition, HighWaterMarks.Mark> highWater = HighWaterMarks.readAll(store, layout);
+        BackupCatalog catalog = BackupCatalog.loadPartitions(store, layout, assigned);
+        List<StoredObject> unrecognized = catalog.unrecognized();
+        if (!unrecognized.isEmpty()) {
+            throw new ConnectException("The backup set in " + RestorePlanner.where(store, layout) + " holds "
+                    + unrecognized.size() + " object(s) in the folders of the partitions to restore that are not part "
+                    + "of it: " + BackupSetCheck.unrecognizedMessage(unrecognized.get(0)));
+        }
+        List<PartitionRestore> restores = new ArrayList<>();
+        for (TopicPartition tp : assigned) {
+            RestoreOffsets.Progress from = progress.getOrDefault(tp, RestoreOffsets.Progress.NONE);
+            PartitionChain chain = PartitionChain.of(tp, catalog.partitions(tp.topic()).get(tp.partition()),
+                    highWater.get(tp), from.lastRestoredOffset() + 1);
+            String target = mapping.target(tp.topic());
+            if (!from.complete()) {
+                for (OffsetGap gap : chain.gaps()) {
+                    if (gap.lastMissing() > from.lastRestoredOffset()) {
+                        log.warn("The backup of {} has a recorded gap: offsets {}..{} ({} offsets, {}) were never "
+                                + "delivered to the backup; the records before and after it are restored into {}-{}, "
+                                + "these offsets stay absent", tp, gap.firstMissing(), gap.lastMissing(), gap.size(),
+                                layout.gapKey(gap), target, tp.partition());
+                    }
+                }
+            }
+            restores.add(new PartitionRestore(tp, target, chain, from, fetcher));
+        }
+        return restores;
+    }
+
+    private PartitionRestores() {
+    }
+}
