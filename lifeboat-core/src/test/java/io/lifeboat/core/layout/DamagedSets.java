@@ -149,7 +149,7 @@ public final class DamagedSets {
     private SegmentDescriptor segment(ObjectStore store, TopicPartition tp, long first, long last, long previous)
             throws IOException {
         Path work = Files.createTempDirectory(dir, "work");
-        try (SegmentSpool spool = new SegmentSpool(work.resolve("spool"), tp, previous, 0)) {
+        try (SegmentSpool spool = new SegmentSpool(Files.createDirectories(work.resolve("spool")), tp, previous, 0)) {
             RecordEncoder encoder = new RecordEncoder();
             for (long o = first; o <= last; o++) {
                 spool.append(new BackupRecord(tp.topic(), tp.partition(), o, 1_000L + o, TimestampType.CREATE_TIME,
