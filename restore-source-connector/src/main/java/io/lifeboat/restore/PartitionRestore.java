@@ -41,6 +41,7 @@ final class PartitionRestore {
     private final Set<Long> segmentEnds = new HashSet<>();
     private final SegmentFetcher fetcher;
     private final Map<String, Object> sourcePartition;
+    private final long resumedAfter;
     private int nextSegment;
     private long nextOffset;
     private SegmentFetcher.FetchedSegment current;
@@ -61,7 +62,8 @@ final class PartitionRestore {
         this.highWater = highWater;
         this.fetcher = fetcher;
         this.sourcePartition = RestoreOffsets.sourcePartition(source);
-        this.nextOffset = progress.lastRestoredOffset() + 1;
+        this.resumedAfter = progress.lastRestoredOffset();
+        this.nextOffset = resumedAfter + 1;
         this.complete = progress.complete();
         segments.forEach(s -> segmentEnds.add(s.lastOffset()));
     }
@@ -72,6 +74,11 @@ final class PartitionRestore {
 
     String targetTopic() {
         return targetTopic;
+    }
+
+    /** The last offset restored before this run (-1 for none). */
+    long resumedAfter() {
+        return resumedAfter;
     }
 
     boolean isComplete() {

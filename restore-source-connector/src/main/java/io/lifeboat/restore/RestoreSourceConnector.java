@@ -64,7 +64,7 @@ public class RestoreSourceConnector extends SourceConnector {
                         plan.catalog().oldestTimestamp(topic.sourceTopic()),
                         plan.catalog().newestTimestamp(topic.sourceTopic()));
                 preparer.requireEmptyOrOwn(topic.sourceTopic(), topic.targetTopic(), topic.partitions(),
-                        p -> hasProgress(new TopicPartition(topic.sourceTopic(), p)));
+                        (p, targetEnd) -> hasProgress(new TopicPartition(topic.sourceTopic(), p), targetEnd));
             }
         }
         this.partitions = plan.partitions();
@@ -72,9 +72,10 @@ public class RestoreSourceConnector extends SourceConnector {
                 plan.topics());
     }
 
-    private boolean hasProgress(TopicPartition source) {
+    /** Restore progress that counts: a probe offset whose record is not in the target cluster does not. */
+    private boolean hasProgress(TopicPartition source, long targetEndOffset) {
         Map<String, Object> offset = context().offsetStorageReader().offset(RestoreOffsets.sourcePartition(source));
-        return RestoreOffsets.Progress.from(offset).lastRestoredOffset() >= 0;
+        return RestoreOffsets.Progress.from(offset).resolve(targetEndOffset).lastRestoredOffset() >= 0;
     }
 
     @Override

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,7 +61,7 @@ public class RestoreSourceTask extends SourceTask {
         startedAt = System.currentTimeMillis();
         store = ObjectStores.open(config.storage());
         destination = new DestinationCheck(() -> Admin.create(config.targetAdminConfig()),
-                String.join(",", config.targetBootstrapServers()));
+                String.join(",", config.targetBootstrapServers()), props.getOrDefault("name", "<name>"));
         BackupLayout layout = new BackupLayout(config.storage().prefix());
         TopicMapping mapping = config.topicMapping();
         try {
@@ -73,9 +74,9 @@ public class RestoreSourceTask extends SourceTask {
             // Marks first, segments after: a mark only names segments stored before it was written, so
             // a backup still running cannot make a mark run ahead of the listing.
             Map<TopicPartition, HighWaterMarks.Mark> highWater = HighWaterMarks.readAll(store, layout);
+            Map<TopicPartition, RestoreOffsets.Progress> progressed = verifiedProgress(assigned, offsets, mapping);
             for (TopicPartition tp : assigned) {
-                RestoreOffsets.Progress progress = RestoreOffsets.Progress.from(
-                        offsets.get(RestoreOffsets.sourcePartition(tp)));
+                RestoreOffsets.Progress progress = progressed.get(tp);
                 partitions.add(new PartitionRestore(tp, mapping.target(tp.topic()), segments(layout, tp),
                         highWater.get(tp), progress, fetcher));
                 if (progress.complete()) {
@@ -89,6 +90,39 @@ public class RestoreSourceTask extends SourceTask {
         }
         log.info("Restore task started: {} partitions from {} under prefix '{}'", partitions.size(), store.describe(),
                 layout.prefix());
+    }
+
+    /**
+     * Each partition's committed progress, a probe offset checked against the target cluster: its
+     * record counts only if the target partition holds it (see {@link RestoreOffsets}).
+     */
+    private Map<TopicPartition, RestoreOffsets.Progress> verifiedProgress(List<TopicPartition> assigned,
+            Map<Map<String, Object>, Map<String, Object>> offsets, TopicMapping mapping) {
+        Map<TopicPartition, RestoreOffsets.Progress> progress = new HashMap<>();
+        Map<TopicPartition, TopicPartition> unverified = new HashMap<>(); // target -> source
+        for (TopicPartition tp : assigned) {
+            RestoreOffsets.Progress committed = RestoreOffsets.Progress.from(offsets.get(RestoreOffsets.sourcePartition(tp)));
+            progress.put(tp, committed);
+            if (committed.unverified()) {
+                unverified.put(new TopicPartition(mapping.target(tp.topic()), tp.partition()), tp);
+            }
+        }
+        if (unverified.isEmpty()) {
+            return progress;
+        }
+        destination.targetEndOffsets(unverified.keySet()).forEach((target, end) -> {
+            TopicPartition tp = unverified.get(target);
+            RestoreOffsets.Progress committed = progress.get(tp);
+            RestoreOffsets.Progress resolved = committed.resolve(end);
+            if (resolved.lastRestoredOffset() != committed.lastRestoredOffset()) {
+                log.warn("The committed offset of {} (offset {}) is that of the record a task handed over first to "
+                        + "check where records go, and {} does not hold it (it ends at offset {}, as before that "
+                        + "record): the record went to another cluster, so it is restored again", tp,
+                        committed.lastRestoredOffset(), target, end);
+            }
+            progress.put(tp, resolved);
+        });
+        return progress;
     }
 
     private List<SegmentDescriptor> segments(BackupLayout layout, TopicPartition tp) throws IOException {
@@ -124,8 +158,7 @@ public class RestoreSourceTask extends SourceTask {
                     }
                 }
                 if (!batch.isEmpty()) {
-                    destination.handedOver();
-                    return batch;
+                    return destination.handOver(batch, partition.resumedAfter());
                 }
             } catch (IOException e) {
                 throw new ConnectException("Restore of " + partition.source() + " into " + partition.targetTopic()

@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntPredicate;
 
 /**
  * Makes a target topic ready before the first record is written: creates it with the backup's
@@ -67,9 +66,9 @@ final class TargetTopicPreparer {
     /**
      * Refuses to write into a target partition that already holds records this restore did not
      * write (no restore progress for it): the backup would land after them, so the partition would
-     * not be the backed-up one. {@code hasProgress} tells whether a partition has restore progress.
+     * not be the backed-up one. {@code restored} tells whether a partition has restore progress.
      */
-    void requireEmptyOrOwn(String sourceTopic, String targetTopic, int partitions, IntPredicate hasProgress) {
+    void requireEmptyOrOwn(String sourceTopic, String targetTopic, int partitions, RestoredCheck restored) {
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (int p = 0; p < partitions; p++) {
@@ -82,7 +81,7 @@ final class TargetTopicPreparer {
             for (int p = 0; p < partitions; p++) {
                 TopicPartition tp = new TopicPartition(targetTopic, p);
                 long records = ends.get(tp).offset() - starts.get(tp).offset();
-                if (records > 0 && !hasProgress.test(p)) {
+                if (records > 0 && !restored.hasProgress(p, ends.get(tp).offset())) {
                     throw new ConnectException("Target partition " + tp + " already holds " + records + " records "
                             + "that this restore of " + sourceTopic + " did not write: the backup would land after "
                             + "them. Restore into a new or empty topic (restore.topic.mapping), or delete " + targetTopic
@@ -95,6 +94,16 @@ final class TargetTopicPreparer {
         } catch (Exception e) {
             throw failure("read the offsets of target topic " + targetTopic, e);
         }
+    }
+
+    /** Whether the restore wrote to a target partition before. */
+    @FunctionalInterface
+    interface RestoredCheck {
+        /**
+         * @param partition       partition number
+         * @param targetEndOffset the target partition's end offset now (to check a probe offset)
+         */
+        boolean hasProgress(int partition, long targetEndOffset);
     }
 
     private Optional<TopicDescription> describe(String topic) {

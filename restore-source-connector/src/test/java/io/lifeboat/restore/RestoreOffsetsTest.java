@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RestoreOffsetsTest {
 
@@ -30,5 +32,33 @@ class RestoreOffsetsTest {
                 RestoreOffsets.Progress.from(RestoreOffsets.sourceOffset(41, true)));
         assertEquals(RestoreOffsets.Progress.NONE, RestoreOffsets.Progress.from(null));
         assertEquals(new RestoreOffsets.Progress(7, false), RestoreOffsets.Progress.from(Map.of("offset", 7)));
+    }
+
+    @Test
+    void aProbeOffsetCountsOnlyWhenTheTargetPartitionGrewPastItsEndBeforeTheProbe() {
+        Map<String, Object> probe = RestoreOffsets.probeOffset(RestoreOffsets.sourceOffset(41, true), 7, 40);
+        RestoreOffsets.Progress committed = RestoreOffsets.Progress.from(probe);
+        assertTrue(committed.unverified());
+        assertEquals(new RestoreOffsets.Progress(41, true), committed.resolve(8), "the target holds the probe");
+        assertEquals(new RestoreOffsets.Progress(40, false), committed.resolve(7), "the probe went elsewhere");
+        assertEquals(RestoreOffsets.Progress.NONE, RestoreOffsets.Progress.from(
+                RestoreOffsets.probeOffset(RestoreOffsets.sourceOffset(0, true), 0, -1)).resolve(0),
+                "a probe into an empty target that did not land is no progress at all");
+    }
+
+    @Test
+    void aPlainOffsetIsTrustedWhateverTheTargetHolds() {
+        RestoreOffsets.Progress committed = RestoreOffsets.Progress.from(RestoreOffsets.sourceOffset(41, false));
+        assertFalse(committed.unverified());
+        assertEquals(committed, committed.resolve(0));
+    }
+
+    /** Read back through the REST offsets API or the offsets topic, numbers may come back as Integer. */
+    @Test
+    void aProbeOffsetReadsBackFromJsonNumbersOfAnyWidth() {
+        Map<String, Object> readBack = new HashMap<>(Map.of("offset", 3, "complete", false,
+                "probe_target_end", 0, "probe_resumed_after", 2));
+        assertEquals(new RestoreOffsets.Progress(2, false), RestoreOffsets.Progress.from(readBack).resolve(0));
+        assertEquals(HashMap.class, RestoreOffsets.probeOffset(RestoreOffsets.sourceOffset(1, false), 0, 0).getClass());
     }
 }
