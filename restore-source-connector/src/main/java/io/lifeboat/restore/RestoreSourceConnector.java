@@ -106,6 +106,7 @@ public class RestoreSourceConnector extends SourceConnector {
         ExactCopyRules.rejectTransforms(connectorConfigs, results, "a restore");
         ExactCopyRules.rejectNotYetSupported(connectorConfigs, results, NOT_YET_SUPPORTED);
         ExactCopyRules.rejectErrorTolerance(connectorConfigs, results, "a restore");
+        ProducerOverrideRules.validate(connectorConfigs, results);
         StoreAccessCheck.open(connectorConfigs, results, ObjectStore.Access.READ).ifPresent(store -> {
             try (store) {
                 checkSelection(connectorConfigs, results, store);

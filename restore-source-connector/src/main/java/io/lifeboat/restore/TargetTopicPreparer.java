@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Makes a target topic ready before the first record is written: creates it with the backup's
  * partition count when missing, and refuses to go on when the restore could not be faithful (too
- * few partitions, a retention that would delete the restored records, broker-assigned timestamps).
+ * few partitions, a retention by time or by size that would delete restored records, compaction
+ * that would remove restored records after the restore reports success, broker-assigned
+ * timestamps).
  */
 final class TargetTopicPreparer {
 
@@ -59,6 +61,7 @@ final class TargetTopicPreparer {
                     + " (or delete it so that the restore creates it) and restart the connector.");
         }
         Config config = topicConfig(targetTopic);
+        checkCleanup(config, sourceTopic, targetTopic);
         checkConfig(config, sourceTopic, targetTopic, oldestTimestamp);
         checkNewest(config, sourceTopic, targetTopic, newestTimestamp);
     }
@@ -140,6 +143,29 @@ final class TargetTopicPreparer {
         if (actual < partitions) {
             throw new ConnectException("Target topic " + topic + " appeared with " + actual
                     + " partitions while the restore was creating it with " + partitions);
+        }
+    }
+
+    /**
+     * Compaction and a retention by size both remove records of a partition while the restore, or
+     * a verification after it, still counts them; neither is a faithful copy of the backup. The
+     * target topic's effective configs (broker defaults included) are checked.
+     */
+    private static void checkCleanup(Config config, String sourceTopic, String targetTopic) {
+        String cleanup = value(config, TopicConfig.CLEANUP_POLICY_CONFIG);
+        if (cleanup != null && cleanup.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+            throw new ConnectException("Target topic " + targetTopic + " has cleanup.policy=" + cleanup
+                    + ": compaction would remove restored records of " + sourceTopic + " (all but the newest per key) "
+                    + "after the restore reports success, so the restored topic would not be the backed-up one. Set "
+                    + "cleanup.policy=delete on " + targetTopic + " for the restore and restart the connector; switch "
+                    + "it to " + cleanup + " after verifying the restore.");
+        }
+        long retentionBytes = parseLong(value(config, TopicConfig.RETENTION_BYTES_CONFIG), -1);
+        if (cleanup != null && cleanup.contains(TopicConfig.CLEANUP_POLICY_DELETE) && retentionBytes >= 0) {
+            throw new ConnectException("Target topic " + targetTopic + " has retention.bytes=" + retentionBytes
+                    + " (cleanup.policy=" + cleanup + "): the broker would delete the oldest restored records of "
+                    + sourceTopic + " once a partition holds more than that. Set retention.bytes=-1 on " + targetTopic
+                    + " for the restore and restart the connector; it can be changed after verifying the restore.");
         }
     }
 
