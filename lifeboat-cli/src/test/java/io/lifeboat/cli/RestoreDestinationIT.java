@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -144,6 +145,50 @@ class RestoreDestinationIT {
                 TopicSnapshot.read(other.bootstrapServers(), topic, TIMEOUT));
         assertTrue(comparison.matches(), comparison.toString());
         KAFKA.progress().deleteConnector(name, TIMEOUT);
+    }
+
+    /**
+     * Fixed in place the other way, by pointing target.cluster.bootstrap.servers at the worker's
+     * cluster: that cluster's live topic holds records the restore did not write (the misdirected
+     * one counts for nothing there, it was checked against another cluster), so the restore refuses
+     * it instead of appending the backup after the live records.
+     */
+    @Test
+    void aMisdirectedRestoreRepointedInPlaceAtALiveTopicRefusesIt() throws Exception {
+        String topic = "dest.live";
+        String name = "dest-live-restore";
+        Admin workerAdmin = KAFKA.connect().admin();
+        workerAdmin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        SampleData.awaitLeaders(workerAdmin, List.of(topic));
+        produce(topic, List.of(0, 0, 0, 0));
+        TopicSnapshot original = TopicSnapshot.read(KAFKA.bootstrapServers(), topic, TIMEOUT);
+        Map<String, String> storage = ConnectorConfigs.filesystemStorage(storeRoot, "live");
+        KAFKA.configure(ConnectorConfigs.backup("dest-live-backup", List.of(topic), storage));
+        KAFKA.progress().awaitBackupCaughtUp("dest-live-backup", List.of(original), TIMEOUT);
+        KAFKA.progress().deleteConnector("dest-live-backup", TIMEOUT);
+
+        Map<String, String> config = ConnectorConfigs.restore(name, other.bootstrapServers(), storage);
+        KAFKA.configure(config);
+        KAFKA.progress().awaitTaskFailure(name, TIMEOUT);
+        Await.condition("the offset of the misdirected record to be committed", TIMEOUT,
+                () -> KAFKA.restores().sourceOffsets(name).containsKey(topic + "-0"),
+                () -> "no committed offset for " + topic + "-0");
+
+        config.put("target.cluster.bootstrap.servers", KAFKA.bootstrapServers());
+        KAFKA.configure(config);
+        String failure = Await.result("connector " + name + " to refuse the live topic", TIMEOUT, () -> {
+            try {
+                KAFKA.progress().failIfFailed(name);
+                return Optional.empty();
+            } catch (ConnectorProgress.ConnectorFailedException e) {
+                return e.getMessage().contains("go to another cluster") ? Optional.empty() : Optional.of(e.getMessage());
+            }
+        }, () -> "connector " + name + " has not refused " + topic);
+        assertTrue(failure.contains("Target partition " + topic + "-0 already holds " + (original.recordCount() + 1)
+                + " records that this restore of " + topic + " did not write"), failure);
+        KAFKA.progress().deleteConnector(name, TIMEOUT);
+        assertEquals(original.recordCount() + 1, TopicSnapshot.read(KAFKA.bootstrapServers(), topic, TIMEOUT)
+                .recordCount(), "only the misdirected record was added to the live topic");
     }
 
     private static long restoredCount(String topic) {

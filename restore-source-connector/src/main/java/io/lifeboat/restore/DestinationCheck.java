@@ -45,6 +45,7 @@ final class DestinationCheck implements AutoCloseable {
     private boolean verified;
     private volatile RecordMetadata firstAck;
     private long probeTargetEnd;
+    private String clusterId;
 
     DestinationCheck(Supplier<Admin> targetAdmin, String targetServers, String connectorName) {
         this.targetAdmin = targetAdmin;
@@ -87,8 +88,9 @@ final class DestinationCheck implements AutoCloseable {
         SourceRecord first = batch.get(0);
         TopicPartition target = new TopicPartition(first.topic(), first.kafkaPartition());
         probeTargetEnd = targetEndOffsets(List.of(target)).get(target);
+        RestoreOffsets.Probe marker = new RestoreOffsets.Probe(targetClusterId(), probeTargetEnd, resumedAfter);
         SourceRecord probe = new SourceRecord(first.sourcePartition(),
-                RestoreOffsets.probeOffset(first.sourceOffset(), probeTargetEnd, resumedAfter), first.topic(),
+                RestoreOffsets.probeOffset(first.sourceOffset(), marker), first.topic(),
                 first.kafkaPartition(), first.keySchema(), first.key(), first.valueSchema(), first.value(),
                 first.timestamp(), first.headers());
         firstHandedOver = true;
@@ -98,16 +100,41 @@ final class DestinationCheck implements AutoCloseable {
         return handed;
     }
 
+    /** The target cluster's id. */
+    String targetClusterId() {
+        if (clusterId == null) {
+            clusterId = clusterId(admin(), targetServers);
+        }
+        return clusterId;
+    }
+
+    /** The id of the target cluster that {@code admin} talks to, {@code servers} for messages. */
+    static String clusterId(Admin admin, String servers) {
+        try {
+            return admin.describeCluster().clusterId().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ConnectException("Cannot read the cluster id of the target cluster " + servers + " ("
+                    + RestoreSourceConfig.TARGET_BOOTSTRAP_SERVERS + "): " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while reading the target cluster's id", e);
+        }
+    }
+
+    private Admin admin() {
+        if (admin == null) {
+            admin = targetAdmin.get();
+        }
+        return admin;
+    }
+
     /** End offsets of target partitions in the target cluster. */
     Map<TopicPartition, Long> targetEndOffsets(Collection<TopicPartition> partitions) {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         partitions.forEach(tp -> request.put(tp, OffsetSpec.latest()));
         try {
-            if (admin == null) {
-                admin = targetAdmin.get();
-            }
             Map<TopicPartition, Long> ends = new HashMap<>();
-            admin.listOffsets(request).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+            admin().listOffsets(request).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     .forEach((tp, info) -> ends.put(tp, info.offset()));
             return ends;
         } catch (ExecutionException | TimeoutException e) {

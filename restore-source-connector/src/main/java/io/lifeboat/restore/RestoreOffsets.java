@@ -13,20 +13,24 @@ import java.util.Map;
  * <pre>
  * partition: {"topic": "orders", "partition": 3}
  * offset:    {"offset": 1234, "complete": false}
- * probe:     {"offset": 1234, "complete": false, "probe_target_end": 17, "probe_resumed_after": 1233}
+ * probe:     {"offset": 1234, "complete": false, "probe_target_cluster": "q3Wd...", "probe_target_end": 17,
+ *             "probe_resumed_after": 1233}
  * </pre>
  *
  * <p>Invariant: a committed offset counts a record as restored only once the target cluster is
  * known to hold it. The first record a task hands over (see {@link DestinationCheck}) is written
  * before anyone knows where Connect's producer sends it, and Connect commits its offset once any
  * cluster acknowledged it, even when the task then fails because that was the wrong cluster. So
- * that record's offset is a probe offset: it also carries the end offset the target partition had
- * in the target cluster just before the record was handed over ({@code probe_target_end}) and
- * where the partition stood before it ({@code probe_resumed_after}, -1 for nothing). Read back, a
- * probe offset is trusted only when the target partition's end offset has grown past
- * {@code probe_target_end} (see {@link Progress#resolve}); otherwise the record went elsewhere and
- * the partition resumes where it stood before it, so the record is written again. Later records
- * carry plain offsets, which supersede the probe's.
+ * that record's offset is a probe offset: it also carries the cluster id of the target cluster
+ * ({@code probe_target_cluster}), the end offset the target partition had there just before the
+ * record was handed over ({@code probe_target_end}) and where the partition stood before it
+ * ({@code probe_resumed_after}, -1 for nothing). Read back, a probe offset is trusted only when
+ * the target cluster is still that cluster and its target partition now ends after
+ * {@code probe_target_end} (see {@link Progress#resolve}); otherwise the record went elsewhere
+ * and the partition resumes where it stood before it, so the record is written again. Later
+ * records carry plain offsets, which supersede the probe's. Only the restore writes to its target
+ * partitions (a partition holding records it did not write is refused at start), so a partition
+ * that grew past {@code probe_target_end} holds the probe.
  */
 final class RestoreOffsets {
 
@@ -34,6 +38,7 @@ final class RestoreOffsets {
     static final String PARTITION = "partition";
     static final String OFFSET = "offset";
     static final String COMPLETE = "complete";
+    static final String PROBE_TARGET_CLUSTER = "probe_target_cluster";
     static final String PROBE_TARGET_END = "probe_target_end";
     static final String PROBE_RESUMED_AFTER = "probe_resumed_after";
 
@@ -60,30 +65,37 @@ final class RestoreOffsets {
     /**
      * The offset of a task's first record, not yet known to be in the target cluster.
      *
-     * @param plain          the record's plain offset ({@link #sourceOffset})
-     * @param targetEnd      end offset of the target partition in the target cluster, read just
-     *                       before the record is handed over
-     * @param resumedAfter   the partition's last restored offset before this record (-1 for none)
+     * @param plain the record's plain offset ({@link #sourceOffset})
+     * @param probe the target cluster and partition as they were just before the record was handed over
      */
-    static Map<String, Object> probeOffset(Map<String, ?> plain, long targetEnd, long resumedAfter) {
-        Map<String, Object> probe = new HashMap<>(plain);
-        probe.put(PROBE_TARGET_END, targetEnd);
-        probe.put(PROBE_RESUMED_AFTER, resumedAfter);
-        return probe;
+    static Map<String, Object> probeOffset(Map<String, ?> plain, Probe probe) {
+        Map<String, Object> offset = new HashMap<>(plain);
+        offset.put(PROBE_TARGET_CLUSTER, probe.targetCluster());
+        offset.put(PROBE_TARGET_END, probe.targetEnd());
+        offset.put(PROBE_RESUMED_AFTER, probe.resumedAfter());
+        return offset;
+    }
+
+    /**
+     * What a probe offset records besides the plain offset.
+     *
+     * @param targetCluster cluster id of the target cluster
+     * @param targetEnd     end offset of the target partition there, before the probe was handed over
+     * @param resumedAfter  the partition's last restored offset before the probe (-1 for none)
+     */
+    record Probe(String targetCluster, long targetEnd, long resumedAfter) {
     }
 
     /**
      * Where a partition's restore stands, from a committed offset (null when none).
      *
-     * @param probeTargetEnd for a probe offset, the target partition's end offset before the probe
-     *                       was handed over; -1 for a plain offset
-     * @param resumedAfter   for a probe offset, where the partition stood before it
+     * @param probe for a probe offset, what it recorded; null for a plain offset
      */
-    record Progress(long lastRestoredOffset, boolean complete, long probeTargetEnd, long resumedAfter) {
+    record Progress(long lastRestoredOffset, boolean complete, Probe probe) {
         static final Progress NONE = new Progress(-1, false);
 
         Progress(long lastRestoredOffset, boolean complete) {
-            this(lastRestoredOffset, complete, -1, -1);
+            this(lastRestoredOffset, complete, null);
         }
 
         static Progress from(Map<String, Object> offset) {
@@ -93,27 +105,33 @@ final class RestoreOffsets {
             boolean complete = Boolean.TRUE.equals(offset.get(COMPLETE));
             if (offset.get(PROBE_TARGET_END) instanceof Number end) {
                 long before = offset.get(PROBE_RESUMED_AFTER) instanceof Number b ? b.longValue() : -1;
-                return new Progress(n.longValue(), complete, end.longValue(), before);
+                return new Progress(n.longValue(), complete,
+                        new Probe(String.valueOf(offset.get(PROBE_TARGET_CLUSTER)), end.longValue(), before));
             }
             return new Progress(n.longValue(), complete);
         }
 
         /** Whether this is a probe offset, whose record may not be in the target cluster. */
         boolean unverified() {
-            return probeTargetEnd >= 0;
+            return probe != null;
         }
 
         /**
-         * The progress that counts, given the target partition's end offset now: a probe's record
-         * is in the target cluster when the partition grew past the end it had before the probe
-         * (only this restore writes to it); otherwise the progress before the probe.
+         * The progress that counts, given the target cluster's id and the target partition's end
+         * offset now: a probe's record is there when it is the probe's cluster and the partition grew
+         * past the end it had before the probe; otherwise the progress before the probe counts.
          */
-        Progress resolve(long targetEndNow) {
-            if (!unverified()) {
+        Progress resolve(String targetClusterNow, long targetEndNow) {
+            if (probe == null) {
                 return this;
             }
-            return targetEndNow > probeTargetEnd ? new Progress(lastRestoredOffset, complete)
-                    : new Progress(resumedAfter, false);
+            return probeLanded(targetClusterNow, targetEndNow) ? new Progress(lastRestoredOffset, complete)
+                    : new Progress(probe.resumedAfter(), false);
+        }
+
+        /** For a probe offset: whether the target cluster holds the probe (see {@link #resolve}). */
+        boolean probeLanded(String targetClusterNow, long targetEndNow) {
+            return probe != null && probe.targetCluster().equals(targetClusterNow) && targetEndNow > probe.targetEnd();
         }
     }
 

@@ -59,12 +59,13 @@ public class RestoreSourceConnector extends SourceConnector {
         }
         try (Admin admin = Admin.create(config.targetAdminConfig())) {
             TargetTopicPreparer preparer = new TargetTopicPreparer(admin, System.currentTimeMillis());
+            String targetCluster = DestinationCheck.clusterId(admin, String.join(",", config.targetBootstrapServers()));
             for (RestorePlanner.TopicPlan topic : plan.topics()) {
                 preparer.prepare(topic.sourceTopic(), topic.targetTopic(), topic.partitions(),
                         plan.catalog().oldestTimestamp(topic.sourceTopic()),
                         plan.catalog().newestTimestamp(topic.sourceTopic()));
                 preparer.requireEmptyOrOwn(topic.sourceTopic(), topic.targetTopic(), topic.partitions(),
-                        (p, targetEnd) -> hasProgress(new TopicPartition(topic.sourceTopic(), p), targetEnd));
+                        (p, targetEnd) -> hasProgress(new TopicPartition(topic.sourceTopic(), p), targetCluster, targetEnd));
             }
         }
         this.partitions = plan.partitions();
@@ -73,9 +74,9 @@ public class RestoreSourceConnector extends SourceConnector {
     }
 
     /** Restore progress that counts: a probe offset whose record is not in the target cluster does not. */
-    private boolean hasProgress(TopicPartition source, long targetEndOffset) {
+    private boolean hasProgress(TopicPartition source, String targetCluster, long targetEndOffset) {
         Map<String, Object> offset = context().offsetStorageReader().offset(RestoreOffsets.sourcePartition(source));
-        return RestoreOffsets.Progress.from(offset).resolve(targetEndOffset).lastRestoredOffset() >= 0;
+        return RestoreOffsets.Progress.from(offset).resolve(targetCluster, targetEndOffset).lastRestoredOffset() >= 0;
     }
 
     @Override

@@ -110,17 +110,17 @@ public class RestoreSourceTask extends SourceTask {
         if (unverified.isEmpty()) {
             return progress;
         }
+        String clusterId = destination.targetClusterId();
         destination.targetEndOffsets(unverified.keySet()).forEach((target, end) -> {
             TopicPartition tp = unverified.get(target);
             RestoreOffsets.Progress committed = progress.get(tp);
-            RestoreOffsets.Progress resolved = committed.resolve(end);
-            if (resolved.lastRestoredOffset() != committed.lastRestoredOffset()) {
+            if (!committed.probeLanded(clusterId, end)) {
                 log.warn("The committed offset of {} (offset {}) is that of the record a task handed over first to "
-                        + "check where records go, and {} does not hold it (it ends at offset {}, as before that "
-                        + "record): the record went to another cluster, so it is restored again", tp,
-                        committed.lastRestoredOffset(), target, end);
+                        + "check where records go, and {} in the target cluster (id {}) does not hold it (it ends at "
+                        + "offset {}; before that record: {}): the record went to another cluster, so it is restored "
+                        + "again", tp, committed.lastRestoredOffset(), target, clusterId, end, committed.probe());
             }
-            progress.put(tp, resolved);
+            progress.put(tp, committed.resolve(clusterId, end));
         });
         return progress;
     }
