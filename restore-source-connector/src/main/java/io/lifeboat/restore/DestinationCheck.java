@@ -165,7 +165,8 @@ final class DestinationCheck implements AutoCloseable {
                     + "names the target cluster. To go on, set it in this connector's config (PUT /connectors/"
                     + connectorName + "/config): the restore then resumes with that record, which is not counted "
                     + "as restored because the target cluster does not hold it. Or point "
-                    + RestoreSourceConfig.TARGET_BOOTSTRAP_SERVERS + " at the worker's cluster. (A connector under a "
+                    + RestoreSourceConfig.TARGET_BOOTSTRAP_SERVERS + " at the worker's cluster (a topic there that "
+                    + "holds records is refused: map to a new one with restore.topic.mapping). (A connector under a "
                     + "new name restores from the beginning.) That one record was written to " + tp + " of the "
                     + "other cluster, at offset " + ack.offset() + "; nothing more.");
         }
