@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * plugins installed from their zips: good configs pass with no error; converters other than
  * ByteArrayConverter, a missing S3 bucket and a missing read_committed isolation level are each
  * rejected next to the key at fault, and so are what the store answers (a bucket that does not exist,
- * a wrong secret, a root that is a file) and a restore selection the backup set does not hold; the
+ * a wrong secret, a root that is a file), a restore selection the backup set does not hold and
+ * producer overrides that would lose or reorder restored records; the
  * repository's config examples pass once their placeholders are filled in.
  */
 class ConfigValidationIT {
@@ -144,6 +145,22 @@ class ConfigValidationIT {
 
         config.put("consumer.override.isolation.level", "read_uncommitted");
         assertTrue(errors(config).containsKey("consumer.override.isolation.level"), "read_uncommitted accepted");
+    }
+
+    /** The worker passes producer.override.* to the connector's validate(): unsafe ones are rejected there. */
+    @Test
+    void producerOverridesThatBreakTheRestoreAreRejected() {
+        Map<String, String> acks = goodRestore();
+        acks.put("producer.override.acks", "1");
+        assertOnlyError(errors(acks), "producer.override.acks", "must be all (or -1), not 1");
+        Map<String, String> unordered = goodRestore();
+        unordered.put("producer.override.enable.idempotence", "false");
+        unordered.put("producer.override.max.in.flight.requests.per.connection", "5");
+        assertOnlyError(errors(unordered), "producer.override.enable.idempotence", "reorder");
+        Map<String, String> safe = goodRestore();
+        safe.put("producer.override.enable.idempotence", "true");
+        safe.put("producer.override.max.in.flight.requests.per.connection", "5");
+        assertEquals(Map.of(), errors(safe));
     }
 
     @Test

@@ -40,6 +40,7 @@ final class PartitionRestore {
     private final PartitionChain.Break stop;
     private final SegmentFetcher fetcher;
     private final Map<String, Object> sourcePartition;
+    private final long resumedAfter;
     private int nextSegment;
     private long nextOffset;
     private SegmentFetcher.FetchedSegment current;
@@ -60,7 +61,8 @@ final class PartitionRestore {
         this.stop = chain.firstBreak().orElse(null);
         this.fetcher = fetcher;
         this.sourcePartition = RestoreOffsets.sourcePartition(source);
-        this.nextOffset = progress.lastRestoredOffset() + 1;
+        this.resumedAfter = progress.lastRestoredOffset();
+        this.nextOffset = resumedAfter + 1;
         this.complete = progress.complete();
     }
 
@@ -70,6 +72,11 @@ final class PartitionRestore {
 
     String targetTopic() {
         return targetTopic;
+    }
+
+    /** The last offset restored before this run (-1 for none). */
+    long resumedAfter() {
+        return resumedAfter;
     }
 
     boolean isComplete() {

@@ -13,7 +13,24 @@ import java.util.Map;
  * <pre>
  * partition: {"topic": "orders", "partition": 3}
  * offset:    {"offset": 1234, "complete": false}
+ * probe:     {"offset": 1234, "complete": false, "probe_target_cluster": "q3Wd...", "probe_target_end": 17,
+ *             "probe_resumed_after": 1233}
  * </pre>
+ *
+ * <p>Invariant: a committed offset counts a record as restored only once the target cluster is
+ * known to hold it. The first record a task hands over (see {@link DestinationCheck}) is written
+ * before anyone knows where Connect's producer sends it, and Connect commits its offset once any
+ * cluster acknowledged it, even when the task then fails because that was the wrong cluster. So
+ * that record's offset is a probe offset: it also carries the cluster id of the target cluster
+ * ({@code probe_target_cluster}), the end offset the target partition had there just before the
+ * record was handed over ({@code probe_target_end}) and where the partition stood before it
+ * ({@code probe_resumed_after}, -1 for nothing). Read back, a probe offset is trusted only when
+ * the target cluster is still that cluster and its target partition now ends after
+ * {@code probe_target_end} (see {@link Progress#resolve}); otherwise the record went elsewhere
+ * and the partition resumes where it stood before it, so the record is written again. Later
+ * records carry plain offsets, which supersede the probe's. Only the restore writes to its target
+ * partitions (a partition holding records it did not write is refused at start), so a partition
+ * that grew past {@code probe_target_end} holds the probe.
  */
 final class RestoreOffsets {
 
@@ -21,6 +38,9 @@ final class RestoreOffsets {
     static final String PARTITION = "partition";
     static final String OFFSET = "offset";
     static final String COMPLETE = "complete";
+    static final String PROBE_TARGET_CLUSTER = "probe_target_cluster";
+    static final String PROBE_TARGET_END = "probe_target_end";
+    static final String PROBE_RESUMED_AFTER = "probe_resumed_after";
 
     /**
      * Connect finds a committed offset by the serialized (JSON) bytes of this map, so its key order
@@ -42,15 +62,76 @@ final class RestoreOffsets {
         return sourceOffset;
     }
 
-    /** Where a partition's restore stands, from a committed offset (null when none). */
-    record Progress(long lastRestoredOffset, boolean complete) {
+    /**
+     * The offset of a task's first record, not yet known to be in the target cluster.
+     *
+     * @param plain the record's plain offset ({@link #sourceOffset})
+     * @param probe the target cluster and partition as they were just before the record was handed over
+     */
+    static Map<String, Object> probeOffset(Map<String, ?> plain, Probe probe) {
+        Map<String, Object> offset = new HashMap<>(plain);
+        offset.put(PROBE_TARGET_CLUSTER, probe.targetCluster());
+        offset.put(PROBE_TARGET_END, probe.targetEnd());
+        offset.put(PROBE_RESUMED_AFTER, probe.resumedAfter());
+        return offset;
+    }
+
+    /**
+     * What a probe offset records besides the plain offset.
+     *
+     * @param targetCluster cluster id of the target cluster
+     * @param targetEnd     end offset of the target partition there, before the probe was handed over
+     * @param resumedAfter  the partition's last restored offset before the probe (-1 for none)
+     */
+    record Probe(String targetCluster, long targetEnd, long resumedAfter) {
+    }
+
+    /**
+     * Where a partition's restore stands, from a committed offset (null when none).
+     *
+     * @param probe for a probe offset, what it recorded; null for a plain offset
+     */
+    record Progress(long lastRestoredOffset, boolean complete, Probe probe) {
         static final Progress NONE = new Progress(-1, false);
+
+        Progress(long lastRestoredOffset, boolean complete) {
+            this(lastRestoredOffset, complete, null);
+        }
 
         static Progress from(Map<String, Object> offset) {
             if (offset == null || !(offset.get(OFFSET) instanceof Number n)) {
                 return NONE;
             }
-            return new Progress(n.longValue(), Boolean.TRUE.equals(offset.get(COMPLETE)));
+            boolean complete = Boolean.TRUE.equals(offset.get(COMPLETE));
+            if (offset.get(PROBE_TARGET_END) instanceof Number end) {
+                long before = offset.get(PROBE_RESUMED_AFTER) instanceof Number b ? b.longValue() : -1;
+                return new Progress(n.longValue(), complete,
+                        new Probe(String.valueOf(offset.get(PROBE_TARGET_CLUSTER)), end.longValue(), before));
+            }
+            return new Progress(n.longValue(), complete);
+        }
+
+        /** Whether this is a probe offset, whose record may not be in the target cluster. */
+        boolean unverified() {
+            return probe != null;
+        }
+
+        /**
+         * The progress that counts, given the target cluster's id and the target partition's end
+         * offset now: a probe's record is there when it is the probe's cluster and the partition grew
+         * past the end it had before the probe; otherwise the progress before the probe counts.
+         */
+        Progress resolve(String targetClusterNow, long targetEndNow) {
+            if (probe == null) {
+                return this;
+            }
+            return probeLanded(targetClusterNow, targetEndNow) ? new Progress(lastRestoredOffset, complete)
+                    : new Progress(probe.resumedAfter(), false);
+        }
+
+        /** For a probe offset: whether the target cluster holds the probe (see {@link #resolve}). */
+        boolean probeLanded(String targetClusterNow, long targetEndNow) {
+            return probe != null && probe.targetCluster().equals(targetClusterNow) && targetEndNow > probe.targetEnd();
         }
     }
 

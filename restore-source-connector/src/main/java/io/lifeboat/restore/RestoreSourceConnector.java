@@ -59,12 +59,13 @@ public class RestoreSourceConnector extends SourceConnector {
         }
         try (Admin admin = Admin.create(config.targetAdminConfig())) {
             TargetTopicPreparer preparer = new TargetTopicPreparer(admin, System.currentTimeMillis());
+            String targetCluster = DestinationCheck.clusterId(admin, String.join(",", config.targetBootstrapServers()));
             for (RestorePlanner.TopicPlan topic : plan.topics()) {
                 preparer.prepare(topic.sourceTopic(), topic.targetTopic(), topic.partitions(),
                         plan.catalog().oldestTimestamp(topic.sourceTopic()),
                         plan.catalog().newestTimestamp(topic.sourceTopic()));
                 preparer.requireEmptyOrOwn(topic.sourceTopic(), topic.targetTopic(), topic.partitions(),
-                        p -> hasProgress(new TopicPartition(topic.sourceTopic(), p)));
+                        (p, targetEnd) -> hasProgress(new TopicPartition(topic.sourceTopic(), p), targetCluster, targetEnd));
             }
         }
         this.partitions = plan.partitions();
@@ -72,9 +73,10 @@ public class RestoreSourceConnector extends SourceConnector {
                 plan.topics());
     }
 
-    private boolean hasProgress(TopicPartition source) {
+    /** Restore progress that counts: a probe offset whose record is not in the target cluster does not. */
+    private boolean hasProgress(TopicPartition source, String targetCluster, long targetEndOffset) {
         Map<String, Object> offset = context().offsetStorageReader().offset(RestoreOffsets.sourcePartition(source));
-        return RestoreOffsets.Progress.from(offset).lastRestoredOffset() >= 0;
+        return RestoreOffsets.Progress.from(offset).resolve(targetCluster, targetEndOffset).lastRestoredOffset() >= 0;
     }
 
     @Override
@@ -105,6 +107,7 @@ public class RestoreSourceConnector extends SourceConnector {
         ExactCopyRules.rejectTransforms(connectorConfigs, results, "a restore");
         ExactCopyRules.rejectNotYetSupported(connectorConfigs, results, NOT_YET_SUPPORTED);
         ExactCopyRules.rejectErrorTolerance(connectorConfigs, results, "a restore");
+        ProducerOverrideRules.validate(connectorConfigs, results);
         StoreAccessCheck.open(connectorConfigs, results, ObjectStore.Access.READ).ifPresent(store -> {
             try (store) {
                 checkSelection(connectorConfigs, results, store);

@@ -57,7 +57,7 @@ public class RestoreSourceTask extends SourceTask {
         startedAt = System.currentTimeMillis();
         store = ObjectStores.open(config.storage());
         destination = new DestinationCheck(() -> Admin.create(config.targetAdminConfig()),
-                String.join(",", config.targetBootstrapServers()));
+                String.join(",", config.targetBootstrapServers()), props.getOrDefault("name", "<name>"));
         BackupLayout layout = new BackupLayout(config.storage().prefix());
         TopicMapping mapping = config.topicMapping();
         try {
@@ -67,10 +67,7 @@ public class RestoreSourceTask extends SourceTask {
             List<TopicPartition> assigned = TaskAssignment.decode(config.taskPartitions());
             List<Map<String, Object>> keys = assigned.stream().map(RestoreOffsets::sourcePartition).toList();
             Map<Map<String, Object>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(keys);
-            Map<TopicPartition, RestoreOffsets.Progress> progress = new HashMap<>();
-            for (TopicPartition tp : assigned) {
-                progress.put(tp, RestoreOffsets.Progress.from(offsets.get(RestoreOffsets.sourcePartition(tp))));
-            }
+            Map<TopicPartition, RestoreOffsets.Progress> progress = verifiedProgress(assigned, offsets, mapping);
             partitions.addAll(PartitionRestores.open(store, layout, mapping, assigned, progress, fetcher));
             for (TopicPartition tp : assigned) {
                 RestoreOffsets.Progress from = progress.get(tp);
@@ -85,6 +82,39 @@ public class RestoreSourceTask extends SourceTask {
         }
         log.info("Restore task started: {} partitions from {} under prefix '{}'", partitions.size(), store.describe(),
                 layout.prefix());
+    }
+
+    /**
+     * Each partition's committed progress, a probe offset checked against the target cluster: its
+     * record counts only if the target partition holds it (see {@link RestoreOffsets}).
+     */
+    private Map<TopicPartition, RestoreOffsets.Progress> verifiedProgress(List<TopicPartition> assigned,
+            Map<Map<String, Object>, Map<String, Object>> offsets, TopicMapping mapping) {
+        Map<TopicPartition, RestoreOffsets.Progress> progress = new HashMap<>();
+        Map<TopicPartition, TopicPartition> unverified = new HashMap<>(); // target -> source
+        for (TopicPartition tp : assigned) {
+            RestoreOffsets.Progress committed = RestoreOffsets.Progress.from(offsets.get(RestoreOffsets.sourcePartition(tp)));
+            progress.put(tp, committed);
+            if (committed.unverified()) {
+                unverified.put(new TopicPartition(mapping.target(tp.topic()), tp.partition()), tp);
+            }
+        }
+        if (unverified.isEmpty()) {
+            return progress;
+        }
+        String clusterId = destination.targetClusterId();
+        destination.targetEndOffsets(unverified.keySet()).forEach((target, end) -> {
+            TopicPartition tp = unverified.get(target);
+            RestoreOffsets.Progress committed = progress.get(tp);
+            if (!committed.probeLanded(clusterId, end)) {
+                log.warn("The committed offset of {} (offset {}) is that of the record a task handed over first to "
+                        + "check where records go, and {} in the target cluster (id {}) does not hold it (it ends at "
+                        + "offset {}; before that record: {}): the record went to another cluster, so it is restored "
+                        + "again", tp, committed.lastRestoredOffset(), target, clusterId, end, committed.probe());
+            }
+            progress.put(tp, committed.resolve(clusterId, end));
+        });
+        return progress;
     }
 
     @Override
@@ -110,8 +140,7 @@ public class RestoreSourceTask extends SourceTask {
                     }
                 }
                 if (!batch.isEmpty()) {
-                    destination.handedOver();
-                    return batch;
+                    return destination.handOver(batch, partition.resumedAfter());
                 }
             } catch (IOException e) {
                 throw new ConnectException("Restore of " + partition.source() + " into " + partition.targetTopic()

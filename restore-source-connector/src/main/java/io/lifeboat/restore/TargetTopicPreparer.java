@@ -23,12 +23,13 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntPredicate;
 
 /**
  * Makes a target topic ready before the first record is written: creates it with the backup's
  * partition count when missing, and refuses to go on when the restore could not be faithful (too
- * few partitions, a retention that would delete the restored records, broker-assigned timestamps).
+ * few partitions, a retention by time or by size that would delete restored records, compaction
+ * that would remove restored records after the restore reports success, broker-assigned
+ * timestamps).
  */
 final class TargetTopicPreparer {
 
@@ -60,6 +61,7 @@ final class TargetTopicPreparer {
                     + " (or delete it so that the restore creates it) and restart the connector.");
         }
         Config config = topicConfig(targetTopic);
+        checkCleanup(config, sourceTopic, targetTopic);
         checkConfig(config, sourceTopic, targetTopic, oldestTimestamp);
         checkNewest(config, sourceTopic, targetTopic, newestTimestamp);
     }
@@ -67,9 +69,9 @@ final class TargetTopicPreparer {
     /**
      * Refuses to write into a target partition that already holds records this restore did not
      * write (no restore progress for it): the backup would land after them, so the partition would
-     * not be the backed-up one. {@code hasProgress} tells whether a partition has restore progress.
+     * not be the backed-up one. {@code restored} tells whether a partition has restore progress.
      */
-    void requireEmptyOrOwn(String sourceTopic, String targetTopic, int partitions, IntPredicate hasProgress) {
+    void requireEmptyOrOwn(String sourceTopic, String targetTopic, int partitions, RestoredCheck restored) {
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (int p = 0; p < partitions; p++) {
@@ -82,7 +84,7 @@ final class TargetTopicPreparer {
             for (int p = 0; p < partitions; p++) {
                 TopicPartition tp = new TopicPartition(targetTopic, p);
                 long records = ends.get(tp).offset() - starts.get(tp).offset();
-                if (records > 0 && !hasProgress.test(p)) {
+                if (records > 0 && !restored.hasProgress(p, ends.get(tp).offset())) {
                     throw new ConnectException("Target partition " + tp + " already holds " + records + " records "
                             + "that this restore of " + sourceTopic + " did not write: the backup would land after "
                             + "them. Restore into a new or empty topic (restore.topic.mapping), or delete " + targetTopic
@@ -95,6 +97,16 @@ final class TargetTopicPreparer {
         } catch (Exception e) {
             throw failure("read the offsets of target topic " + targetTopic, e);
         }
+    }
+
+    /** Whether the restore wrote to a target partition before. */
+    @FunctionalInterface
+    interface RestoredCheck {
+        /**
+         * @param partition       partition number
+         * @param targetEndOffset the target partition's end offset now (to check a probe offset)
+         */
+        boolean hasProgress(int partition, long targetEndOffset);
     }
 
     private Optional<TopicDescription> describe(String topic) {
@@ -131,6 +143,29 @@ final class TargetTopicPreparer {
         if (actual < partitions) {
             throw new ConnectException("Target topic " + topic + " appeared with " + actual
                     + " partitions while the restore was creating it with " + partitions);
+        }
+    }
+
+    /**
+     * Compaction and a retention by size both remove records of a partition while the restore, or
+     * a verification after it, still counts them; neither is a faithful copy of the backup. The
+     * target topic's effective configs (broker defaults included) are checked.
+     */
+    private static void checkCleanup(Config config, String sourceTopic, String targetTopic) {
+        String cleanup = value(config, TopicConfig.CLEANUP_POLICY_CONFIG);
+        if (cleanup != null && cleanup.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+            throw new ConnectException("Target topic " + targetTopic + " has cleanup.policy=" + cleanup
+                    + ": compaction would remove restored records of " + sourceTopic + " (all but the newest per key) "
+                    + "after the restore reports success, so the restored topic would not be the backed-up one. Set "
+                    + "cleanup.policy=delete on " + targetTopic + " for the restore and restart the connector; switch "
+                    + "it to " + cleanup + " after verifying the restore.");
+        }
+        long retentionBytes = parseLong(value(config, TopicConfig.RETENTION_BYTES_CONFIG), -1);
+        if (cleanup != null && cleanup.contains(TopicConfig.CLEANUP_POLICY_DELETE) && retentionBytes >= 0) {
+            throw new ConnectException("Target topic " + targetTopic + " has retention.bytes=" + retentionBytes
+                    + " (cleanup.policy=" + cleanup + "): the broker would delete the oldest restored records of "
+                    + sourceTopic + " once a partition holds more than that. Set retention.bytes=-1 on " + targetTopic
+                    + " for the restore and restart the connector; it can be changed after verifying the restore.");
         }
     }
 

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RestoreOffsetsTest {
 
@@ -30,5 +32,44 @@ class RestoreOffsetsTest {
                 RestoreOffsets.Progress.from(RestoreOffsets.sourceOffset(41, true)));
         assertEquals(RestoreOffsets.Progress.NONE, RestoreOffsets.Progress.from(null));
         assertEquals(new RestoreOffsets.Progress(7, false), RestoreOffsets.Progress.from(Map.of("offset", 7)));
+    }
+
+    @Test
+    void aProbeOffsetCountsOnlyWhenTheTargetPartitionGrewPastItsEndBeforeTheProbe() {
+        Map<String, Object> probe = RestoreOffsets.probeOffset(RestoreOffsets.sourceOffset(41, true),
+                new RestoreOffsets.Probe("cluster-a", 7, 40));
+        RestoreOffsets.Progress committed = RestoreOffsets.Progress.from(probe);
+        assertTrue(committed.unverified());
+        assertEquals(new RestoreOffsets.Progress(41, true), committed.resolve("cluster-a", 8), "the target holds it");
+        assertEquals(new RestoreOffsets.Progress(40, false), committed.resolve("cluster-a", 7), "it went elsewhere");
+        assertEquals(RestoreOffsets.Progress.NONE, RestoreOffsets.Progress.from(RestoreOffsets.probeOffset(
+                RestoreOffsets.sourceOffset(0, true), new RestoreOffsets.Probe("cluster-a", 0, -1)))
+                .resolve("cluster-a", 0), "a probe into an empty target that did not land is no progress at all");
+    }
+
+    /** The end offset of another cluster says nothing about the probe (target.cluster.* changed in place). */
+    @Test
+    void aProbeOffsetDoesNotCountInAnotherTargetCluster() {
+        RestoreOffsets.Progress committed = RestoreOffsets.Progress.from(RestoreOffsets.probeOffset(
+                RestoreOffsets.sourceOffset(41, false), new RestoreOffsets.Probe("cluster-a", 0, -1)));
+        assertEquals(RestoreOffsets.Progress.NONE, committed.resolve("cluster-b", 500));
+    }
+
+    @Test
+    void aPlainOffsetIsTrustedWhateverTheTargetHolds() {
+        RestoreOffsets.Progress committed = RestoreOffsets.Progress.from(RestoreOffsets.sourceOffset(41, false));
+        assertFalse(committed.unverified());
+        assertEquals(committed, committed.resolve("any", 0));
+    }
+
+    /** Read back through the REST offsets API or the offsets topic, numbers may come back as Integer. */
+    @Test
+    void aProbeOffsetReadsBackFromJsonNumbersOfAnyWidth() {
+        Map<String, Object> readBack = new HashMap<>(Map.of("offset", 3, "complete", false,
+                "probe_target_cluster", "cluster-a", "probe_target_end", 0, "probe_resumed_after", 2));
+        assertEquals(new RestoreOffsets.Progress(2, false),
+                RestoreOffsets.Progress.from(readBack).resolve("cluster-a", 0));
+        assertEquals(HashMap.class, RestoreOffsets.probeOffset(RestoreOffsets.sourceOffset(1, false),
+                new RestoreOffsets.Probe("cluster-a", 0, 0)).getClass());
     }
 }

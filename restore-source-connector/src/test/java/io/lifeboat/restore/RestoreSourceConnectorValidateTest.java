@@ -1,0 +1,95 @@
+package io.lifeboat.restore;
+
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The producer overrides a restore refuses: each error sits on the key to fix and says why. */
+class RestoreSourceConnectorValidateTest {
+
+    private static final String BYTES = "org.apache.kafka.connect.converters.ByteArrayConverter";
+
+    @TempDir
+    Path root;
+
+    private Map<String, String> valid() throws Exception {
+        Files.createDirectories(root.resolve("set/partitions/orders"));
+        Files.writeString(root.resolve("set/partitions/orders/000000"), "{}");
+        Map<String, String> props = new HashMap<>();
+        props.put("connector.class", RestoreSourceConnector.class.getName());
+        props.put("storage.backend", "filesystem");
+        props.put("filesystem.root", root.toString());
+        props.put("storage.prefix", "set");
+        props.put("target.cluster.bootstrap.servers", "localhost:9092");
+        props.put("key.converter", BYTES);
+        props.put("value.converter", BYTES);
+        props.put("header.converter", BYTES);
+        return props;
+    }
+
+    private static Map<String, List<String>> errors(Map<String, String> props) {
+        Map<String, List<String>> errors = new HashMap<>();
+        for (ConfigValue v : new RestoreSourceConnector().validate(props).configValues()) {
+            if (!v.errorMessages().isEmpty()) {
+                errors.put(v.name(), v.errorMessages());
+            }
+        }
+        return errors;
+    }
+
+    private static void assertOnlyError(Map<String, List<String>> errors, String key, String text) {
+        assertEquals(List.of(key), List.copyOf(errors.keySet()), errors.toString());
+        assertTrue(errors.get(key).get(0).contains(text), errors.toString());
+    }
+
+    @Test
+    void safeProducerOverridesHaveNoErrors() throws Exception {
+        assertEquals(Map.of(), errors(valid()));
+        Map<String, String> props = valid();
+        props.put("producer.override.acks", "all");
+        props.put("producer.override.enable.idempotence", "true");
+        props.put("producer.override.max.in.flight.requests.per.connection", "5");
+        assertEquals(Map.of(), errors(props));
+        props.put("producer.override.acks", "-1");
+        props.put("producer.override.enable.idempotence", "false");
+        props.put("producer.override.max.in.flight.requests.per.connection", "1");
+        assertEquals(Map.of(), errors(props));
+    }
+
+    @Test
+    void acksBelowAllAreRejected() throws Exception {
+        for (String acks : List.of("1", "0")) {
+            Map<String, String> props = valid();
+            props.put("producer.override.acks", acks);
+            assertOnlyError(errors(props), "producer.override.acks", "must be all (or -1), not " + acks);
+        }
+    }
+
+    @Test
+    void idempotenceOffNeedsOneRequestInFlight() throws Exception {
+        Map<String, String> props = valid();
+        props.put("producer.override.enable.idempotence", "false");
+        assertOnlyError(errors(props), "producer.override.enable.idempotence",
+                "needs producer.override.max.in.flight.requests.per.connection=1 set as well");
+        props.put("producer.override.max.in.flight.requests.per.connection", "2");
+        assertOnlyError(errors(props), "producer.override.enable.idempotence", "reorder");
+    }
+
+    /** Connect's producer is not idempotent unless told so: more requests in flight reorder on retries. */
+    @Test
+    void moreRequestsInFlightNeedIdempotence() throws Exception {
+        Map<String, String> props = valid();
+        props.put("producer.override.max.in.flight.requests.per.connection", "5");
+        assertOnlyError(errors(props), "producer.override.max.in.flight.requests.per.connection",
+                "needs producer.override.enable.idempotence=true");
+    }
+}
