@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -51,8 +52,9 @@ final class RestorePlanner {
         BackupLayout layout = new BackupLayout(config.storage().prefix());
         String where = where(store, layout);
         try {
-            Set<String> selected = select(config, BackupCatalog.topicNames(store, layout), where);
+            // Marks first, segments after: a mark only names segments stored before it was written.
             Map<TopicPartition, HighWaterMarks.Mark> marks = HighWaterMarks.readAll(store, layout);
+            Set<String> selected = select(config, topicNames(store, layout, marks), where);
             BackupSetCheck check = BackupSetCheck.of(BackupCatalog.load(store, layout, selected), marks);
             List<StoredObject> unrecognized = check.unrecognized();
             if (!unrecognized.isEmpty()) {
@@ -86,6 +88,18 @@ final class RestorePlanner {
                     + "partitions that have neither a marker nor segments cannot be known", topic, unmarked, where,
                     partitions);
         }
+    }
+
+    /**
+     * Every topic the backup set knows of: from its partition markers and segments, and from its
+     * high-water marks, so that a topic whose markers and segments are all gone is part of a default
+     * restore (which then stops on it, naming the missing records) instead of vanishing from it.
+     */
+    static SortedSet<String> topicNames(ObjectStore store, BackupLayout layout,
+                                        Map<TopicPartition, HighWaterMarks.Mark> marks) throws IOException {
+        SortedSet<String> names = BackupCatalog.topicNames(store, layout);
+        marks.keySet().forEach(tp -> names.add(tp.topic()));
+        return names;
     }
 
     /** Where a backup set is, for messages. */

@@ -3,8 +3,8 @@ package io.lifeboat.restore;
 import io.lifeboat.core.LifeboatVersion;
 import io.lifeboat.core.config.ExactCopyRules;
 import io.lifeboat.core.config.StorageConfig;
-import io.lifeboat.core.layout.BackupCatalog;
 import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.HighWaterMarks;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.ObjectStores;
 import io.lifeboat.core.storage.StoreAccessCheck;
@@ -124,7 +124,7 @@ public class RestoreSourceConnector extends SourceConnector {
         try {
             RestoreSourceConfig config = new RestoreSourceConfig(props);
             BackupLayout layout = new BackupLayout(config.storage().prefix());
-            RestorePlanner.select(config, BackupCatalog.topicNames(store, layout),
+            RestorePlanner.select(config, RestorePlanner.topicNames(store, layout, HighWaterMarks.readAll(store, layout)),
                     RestorePlanner.where(store, layout));
         } catch (RestorePlanner.PlanException e) {
             ExactCopyRules.addError(results, e.configKey(), e.getMessage());

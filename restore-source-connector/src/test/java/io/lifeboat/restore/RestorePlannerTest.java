@@ -1,6 +1,7 @@
 package io.lifeboat.restore;
 
 import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.HighWaterMarks;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.storage.FilesystemObjectStore;
 import org.apache.kafka.common.TopicPartition;
@@ -103,6 +104,17 @@ class RestorePlannerTest {
             assertTrue(text.contains("highest partition seen + 1 = 4: partitions that have neither a marker nor "
                     + "segments cannot be known"), text);
         }
+    }
+
+    @Test
+    void aTopicKnownOnlyFromItsHighWaterMarksIsPartOfADefaultRestore() throws IOException {
+        // every marker and segment of "invoices" is gone; the backup's high-water object still says that
+        // offsets up to 41 of partition 1 were stored: the restore must not leave the topic out silently
+        store.put(layout.highWaterKey("backup", 0), HighWaterMarks.encode(Map.of(new TopicPartition("invoices", 1), 41L)));
+        RestorePlanner.RestorePlan plan = plan(config());
+        assertTrue(plan.topics().contains(new RestorePlanner.TopicPlan("invoices", "invoices", 2)), plan.topics().toString());
+        assertEquals(List.of(new RestorePlanner.TopicPlan("invoices", "invoices", 2)),
+                plan(config("restore.topics", "invoices")).topics());
     }
 
     @Test
