@@ -13,6 +13,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -95,7 +96,13 @@ public final class S3ObjectStore implements ObjectStore {
 
     /** Builds the client that {@code config} describes: endpoint, addressing, region, credentials, retries. */
     public static S3ObjectStore create(StorageConfig config) {
-        return create(config, MAX_ATTEMPTS, null);
+        return create(config, MAX_ATTEMPTS, null, null);
+    }
+
+    /** Like {@link #create(StorageConfig)}, with an interceptor that sees every HTTP request the client sends. */
+    // visible for testing
+    static S3ObjectStore create(StorageConfig config, ExecutionInterceptor observer) {
+        return create(config, MAX_ATTEMPTS, null, observer);
     }
 
     /**
@@ -104,10 +111,11 @@ public final class S3ObjectStore implements ObjectStore {
      * REST call.
      */
     public static S3ObjectStore createForCheck(StorageConfig config) {
-        return create(config, 2, Duration.ofSeconds(CHECK_TIMEOUT_SECONDS));
+        return create(config, 2, Duration.ofSeconds(CHECK_TIMEOUT_SECONDS), null);
     }
 
-    private static S3ObjectStore create(StorageConfig config, int maxAttempts, Duration callTimeout) {
+    private static S3ObjectStore create(StorageConfig config, int maxAttempts, Duration callTimeout,
+                                        ExecutionInterceptor observer) {
         if (config.bucket() == null) {
             throw new ConfigException(StorageConfig.S3_BUCKET, null, "a bucket is required for the s3 backend");
         }
@@ -124,6 +132,9 @@ public final class S3ObjectStore implements ObjectStore {
                     o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(maxAttempts).build());
                     if (callTimeout != null) {
                         o.apiCallTimeout(callTimeout);
+                    }
+                    if (observer != null) {
+                        o.addExecutionInterceptor(observer);
                     }
                 });
         config.endpoint().ifPresent(builder::endpointOverride);

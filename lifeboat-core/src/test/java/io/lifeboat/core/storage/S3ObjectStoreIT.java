@@ -8,12 +8,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -256,6 +263,40 @@ class S3ObjectStoreIT extends ObjectStoreContract {
         assertEquals(0, faults.checksummedUploads.get());
         assertArrayEquals(new byte[]{7}, read(base + "small"));
         assertArrayEquals(digest, sha256(base + "multipart"));
+    }
+
+    @Test
+    void theChecksumKeyDecidesTheChecksumHeadersOnTheWire() throws Exception {
+        Path file = tempDir.resolve("wire.bin");
+        writeRandomFile(file, S3ObjectStore.PART_SIZE + 10, 17);
+        Map<String, List<String>> sent = new ConcurrentHashMap<>();
+        ExecutionInterceptor observer = new ExecutionInterceptor() { // sees the request as it goes on the wire
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+                context.httpRequest().headers().keySet().stream()
+                        .map(h -> h.toLowerCase(Locale.ROOT))
+                        .filter(h -> h.startsWith("x-amz-checksum") || h.equals("x-amz-sdk-checksum-algorithm")
+                                || h.equals("x-amz-trailer"))
+                        .forEach(h -> sent.computeIfAbsent(operation, o -> new CopyOnWriteArrayList<>()).add(h));
+            }
+        };
+        for (String algorithm : List.of("NONE", "CRC32C")) {
+            sent.clear();
+            Map<String, String> props = server.storageProps(BUCKET);
+            props.put(StorageConfig.S3_CHECKSUM, algorithm);
+            try (S3ObjectStore observed = S3ObjectStore.create(config(props), observer)) {
+                observed.put(base + algorithm + "/small", new byte[]{1});
+                observed.put(base + algorithm + "/multipart", file);
+            }
+            if (algorithm.equals("NONE")) {
+                assertEquals(Map.of(), sent, "checksum headers sent with " + StorageConfig.S3_CHECKSUM + "=NONE");
+            } else {
+                for (String operation : List.of("PutObject", "CreateMultipartUpload", "UploadPart")) {
+                    assertTrue(sent.containsKey(operation), operation + " carries no checksum header: " + sent);
+                }
+            }
+        }
     }
 
     @Test
