@@ -1,7 +1,9 @@
 package io.lifeboat.backup;
 
 import io.lifeboat.core.LifeboatVersion;
+import io.lifeboat.core.RetryBackoff;
 import io.lifeboat.core.WorkDirectory;
+import io.lifeboat.core.config.StorageConfig;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.segment.OpenSpoolFiles;
 import io.lifeboat.core.segment.RecordEncoder;
@@ -31,6 +33,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Writes the records of its partitions into segments: one {@link PartitionBackup} per partition,
@@ -39,13 +42,22 @@ import java.util.concurrent.TimeUnit;
  * came) and by a timer thread, so that an idle partition's last records reach the store within
  * {@code segment.max.age.ms}; {@link #preCommit} then commits only what is durable. The task's
  * methods and the timer share one lock.
+ *
+ * <p>Store failures come in two kinds ({@link StoreAccessException#permanentCause}): one that waiting
+ * will not cure (access denied, no such bucket, a rejected checksum, an unknown endpoint host) fails
+ * the task with a {@link ConnectException} naming the store's answer and the key to fix; any other is
+ * a {@link RetriableException}, after which Connect hands the same records again once the task's
+ * {@link RetryBackoff} has passed (1 s, doubling to 60 s, reset by a successful put).
  */
 public class BackupSinkTask extends SinkTask {
 
     private static final Logger log = LoggerFactory.getLogger(BackupSinkTask.class);
-    static final long RETRY_BACKOFF_MS = 5_000;
 
     private final Time time;
+    private final Function<StorageConfig, ObjectStore> openStore;
+    private final Function<StorageConfig, ObjectStore> openCheckStore;
+    private final RetryBackoff backoff = new RetryBackoff();
+    private volatile ConnectException timerFailure;
     private final Map<TopicPartition, PartitionBackup> partitions = new HashMap<>();
     private final RecordEncoder encoder = new RecordEncoder();
     private final OpenSpoolFiles openSpoolFiles = new OpenSpoolFiles(OpenSpoolFiles.DEFAULT_MAX_OPEN);
@@ -66,7 +78,19 @@ public class BackupSinkTask extends SinkTask {
 
     // visible for testing
     BackupSinkTask(Time time) {
+        this(time, ObjectStores::open, ObjectStores::openForCheck);
+    }
+
+    /**
+     * @param openStore      opens the store that segments go to
+     * @param openCheckStore opens a store whose client gives up within seconds, for the checks in start()
+     */
+    // visible for testing
+    BackupSinkTask(Time time, Function<StorageConfig, ObjectStore> openStore,
+                   Function<StorageConfig, ObjectStore> openCheckStore) {
         this.time = time;
+        this.openStore = openStore;
+        this.openCheckStore = openCheckStore;
     }
 
     @Override
@@ -84,7 +108,7 @@ public class BackupSinkTask extends SinkTask {
             throw new ConnectException("Cannot create the spool folder under " + config.spoolDirectory()
                     + " (" + BackupSinkConfig.SPOOL_DIR + "): " + e.getMessage(), e);
         }
-        store = ObjectStores.open(config.storage());
+        store = openStore.apply(config.storage());
         layout = new BackupLayout(config.storage().prefix());
         checkAccess(config);
         publisher = new SegmentPublisher(store, layout, new SegmentFileWriter(config.compression()), spoolDir);
@@ -104,14 +128,17 @@ public class BackupSinkTask extends SinkTask {
     }
 
     /**
-     * A setting the store rejects (no such bucket, unknown credentials, wrong region) fails the task
-     * at once, naming the key to fix, instead of retrying forever. A store that cannot be reached or
-     * answers with a server error right now, and credentials not found yet, are retried with the
-     * records. The check uses a client that gives up within seconds, so start() does not hang.
+     * A setting the store rejects (no such bucket, unknown credentials, wrong region, no permission to
+     * write) fails the task at once, naming the key to fix, instead of retrying forever. A store that
+     * cannot be reached or answers with a server error right now, and credentials not found yet, are
+     * retried with the records. The check lists the prefix, then writes and deletes a small object
+     * ({@link WriteProbe}), with a client that gives up within seconds, so start() does not hang.
      */
     private void checkAccess(BackupSinkConfig config) {
-        try (ObjectStore check = ObjectStores.openForCheck(config.storage())) {
+        try (ObjectStore check = openCheckStore.apply(config.storage())) {
             check.checkAccess(layout.prefix(), ObjectStore.Access.WRITE);
+            WriteProbe.run(check, layout.writeCheckKey(config.connectorName(), config.taskNumber()),
+                    "task " + config.taskNumber() + " of connector " + config.connectorName());
         } catch (StoreAccessException e) {
             if (!e.isMissingCredentials()) {
                 String message = "Cannot back up to " + store.describe() + ": " + e.getMessage() + " (fix "
@@ -149,6 +176,9 @@ public class BackupSinkTask extends SinkTask {
 
     @Override
     public synchronized void put(Collection<SinkRecord> records) {
+        if (timerFailure != null) {
+            throw timerFailure;
+        }
         long now = time.milliseconds();
         try {
             writePendingMarkers();
@@ -168,10 +198,19 @@ public class BackupSinkTask extends SinkTask {
                 }
             }
             publishDue(now);
+            backoff.succeeded();
         } catch (IOException | UncheckedIOException e) {
-            context.timeout(RETRY_BACKOFF_MS);
-            throw new RetriableException("Backup to " + store.describe() + " failed, will retry in "
-                    + RETRY_BACKOFF_MS + " ms (nothing is committed until it succeeds): " + e.getMessage(), e);
+            IOException failure = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e;
+            ConnectException permanent = permanentFailure(failure);
+            if (permanent != null) {
+                throw permanent;
+            }
+            long wait = backoff.failed();
+            context.timeout(wait);
+            log.warn("Backup to {} failed ({} in a row); waiting {} ms for the store before trying again (nothing is "
+                    + "committed until it succeeds): {}", store.describe(), backoff.failures(), wait, failure.getMessage());
+            throw new RetriableException("Backup to " + store.describe() + " failed, will retry in " + wait
+                    + " ms (nothing is committed until it succeeds): " + failure.getMessage(), failure);
         }
 
         requestRewinds();
@@ -188,6 +227,15 @@ public class BackupSinkTask extends SinkTask {
         }
     }
 
+    /** A ConnectException for a failure that waiting will not cure, or null for one worth retrying. */
+    private ConnectException permanentFailure(Throwable failure) {
+        return StoreAccessException.permanentCause(failure)
+                .map(access -> new ConnectException("Backup to " + store.describe() + " stopped: " + access.getMessage()
+                        + " (fix " + access.configKey() + ", then restart the task; records after the last committed "
+                        + "offset are consumed again)", failure))
+                .orElse(null);
+    }
+
     private void publishDue(long now) throws IOException {
         for (PartitionBackup backup : partitions.values()) {
             if (backup.openSegment().map(s -> rotation.isDue(s, now)).orElse(false)) {
@@ -198,7 +246,7 @@ public class BackupSinkTask extends SinkTask {
 
     /** Timer: closes segments whose first record has waited segment.max.age.ms, even with no put(). */
     private synchronized void publishAgedSegments() {
-        if (store == null) {
+        if (store == null || timerFailure != null) {
             return;
         }
         try {
@@ -206,6 +254,12 @@ public class BackupSinkTask extends SinkTask {
         } catch (ConnectException e) {
             log.error("{} The task fails with its next put().", e.getMessage());
         } catch (IOException | RuntimeException e) {
+            ConnectException permanent = permanentFailure(e);
+            if (permanent != null) {
+                log.error("{} (the task fails with the next records)", permanent.getMessage());
+                timerFailure = permanent;
+                return;
+            }
             log.warn("Uploading aged segments to {} failed; will retry: {}", store.describe(), e.getMessage());
         }
     }

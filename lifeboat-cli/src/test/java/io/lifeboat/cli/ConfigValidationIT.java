@@ -24,13 +24,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * ByteArrayConverter, a missing S3 bucket and a missing read_committed isolation level are each
  * rejected next to the key at fault, and so are what the store answers (a bucket that does not exist,
  * a wrong secret, a root that is a file), a restore selection the backup set does not hold and
- * producer overrides that would lose or reorder restored records; the
- * repository's config examples pass once their placeholders are filled in.
+ * producer overrides that would lose or reorder restored records; the repository's config examples
+ * pass once their placeholders are filled in, and the S3-compatible ones pass against S3Proxy with
+ * their credentials read by the worker's FileConfigProvider from a secrets file (a wrong secret in
+ * that file is rejected, so the file is really read).
  */
 class ConfigValidationIT {
 
+    /** Where the S3-compatible examples read their credentials from; the test points them at its own file. */
+    private static final String EXAMPLE_SECRETS = "/opt/connect-secrets/lifeboat.properties";
+
     @RegisterExtension
-    static final EmbeddedConnectExtension KAFKA = new EmbeddedConnectExtension();
+    static final EmbeddedConnectExtension KAFKA = new EmbeddedConnectExtension(Map.of(
+            "config.providers", "file",
+            "config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider"));
 
     @TempDir
     static Path storeRoot;
@@ -51,6 +58,8 @@ class ConfigValidationIT {
         }
         s3 = new S3ProxyServer().start();
         s3.createBucket("validation-bucket");
+        s3.client().putObject(b -> b.bucket("validation-bucket").key("example/partitions/orders/000000"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("{}"));
     }
 
     @AfterAll
@@ -193,5 +202,44 @@ class ConfigValidationIT {
             }
         }
         assertEquals(List.of(), failures, "config examples with validation errors");
+    }
+
+    @Test
+    void s3CompatibleExamplesValidateWithCredentialsFromAFileProvider() throws Exception {
+        Path secrets = storeRoot.resolve("lifeboat.properties");
+        List<Path> examples = List.of(ConfigExamples.folder().resolve("backup-s3-compatible.json"),
+                ConfigExamples.folder().resolve("restore-s3-compatible.json"));
+        Map<String, String> real = Map.of(
+                "s3.bucket.name", "validation-bucket",
+                "s3.endpoint.url", s3.endpoint().toString(),
+                "target.cluster.bootstrap.servers", KAFKA.bootstrapServers());
+
+        Files.writeString(secrets, "aws.access.key.id=" + s3.accessKey() + "\naws.secret.access.key=" + s3.secretKey()
+                + "\n");
+        for (Path example : examples) {
+            Map<String, String> config = withSecretsFile(ConfigExamples.read(example), secrets, real);
+            assertEquals("${file:" + secrets + ":aws.secret.access.key}", config.get("aws.secret.access.key"));
+            assertEquals(Map.of(), errors(config), example.getFileName().toString());
+        }
+
+        Files.writeString(secrets, "aws.access.key.id=" + s3.accessKey() + "\naws.secret.access.key=not-the-secret\n");
+        Map<String, String> wrong = withSecretsFile(ConfigExamples.read(examples.get(0)), secrets, real);
+        assertOnlyError(errors(wrong), "aws.secret.access.key", "does not belong to the access key id");
+    }
+
+    /** The example with its ${file:...} references pointed at {@code secrets} and its placeholders filled in. */
+    private static Map<String, String> withSecretsFile(Map<String, String> example, Path secrets,
+                                                       Map<String, String> real) {
+        Map<String, String> references = new java.util.HashMap<>();
+        example.forEach((key, value) -> {
+            if (value.startsWith("${file:" + EXAMPLE_SECRETS + ":")) {
+                references.put(key, value.replace(EXAMPLE_SECRETS, secrets.toString()));
+            }
+        });
+        assertEquals(java.util.Set.of("aws.access.key.id", "aws.secret.access.key"), references.keySet(),
+                "the example reads both keys from " + EXAMPLE_SECRETS);
+        Map<String, String> filled = new java.util.HashMap<>(real);
+        filled.putAll(references);
+        return ConfigExamples.substitute(example, filled);
     }
 }

@@ -27,7 +27,9 @@ import java.util.Map;
  * stops the partition there, and nothing after that point is handed out; so does a partition whose
  * stored segments end before its high-water mark (its newest segments are gone). Which segments are read
  * and where the partition stops is {@link PartitionChain}'s rule, the one {@code verify} applies too.
- * The last record of the partition carries {@code complete=true} in its source offset.
+ * The last record of the partition carries {@code complete=true} in its source offset. A read that
+ * fails for another reason (the store is busy or unreachable) leaves the restore where it was: the
+ * next {@link #poll} tries the same segment again.
  */
 final class PartitionRestore {
 
@@ -44,6 +46,7 @@ final class PartitionRestore {
     private int nextSegment;
     private long nextOffset;
     private SegmentFetcher.FetchedSegment current;
+    private SegmentDescriptor fetching;
     private BackupRecord peeked;
     private IOException deferredFailure;
     private boolean complete;
@@ -93,7 +96,9 @@ final class PartitionRestore {
      */
     List<SourceRecord> poll(int max) throws IOException {
         if (deferredFailure != null) {
-            throw deferredFailure;
+            IOException failure = deferredFailure;
+            deferredFailure = null; // thrown once; the next poll reads on from where it failed
+            throw failure;
         }
         List<SourceRecord> batch = new ArrayList<>();
         long bytes = 0;
@@ -137,11 +142,14 @@ final class PartitionRestore {
     private BackupRecord nextRecord() throws IOException {
         while (true) {
             if (current == null) {
-                SegmentDescriptor segment = nextSegment();
-                if (segment == null) {
-                    return null;
+                if (fetching == null) {
+                    fetching = nextSegment();
+                    if (fetching == null) {
+                        return null;
+                    }
                 }
-                current = fetcher.fetch(segment);
+                current = fetcher.fetch(fetching); // on failure, fetching stays: the next call tries it again
+                fetching = null;
             }
             BackupRecord record = current.reader().next();
             if (record == null) {

@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Restores the topic-partitions the connector assigned to it, one partition after the other (so at
- * most one segment is open at a time), resuming each from its committed source offset.
+ * most one segment is open at a time), resuming each from its committed source offset. A read of the
+ * store that fails for a while only pauses it ({@link ReadFailurePolicy}); a missing or corrupt
+ * segment, or a setting the store rejects, stops it.
  */
 public class RestoreSourceTask extends SourceTask {
 
@@ -44,6 +46,7 @@ public class RestoreSourceTask extends SourceTask {
     private volatile boolean allHandedOver;
     private long startedAt;
     private DestinationCheck destination;
+    private final ReadFailurePolicy readFailures = new ReadFailurePolicy();
 
     @Override
     public String version() {
@@ -119,6 +122,11 @@ public class RestoreSourceTask extends SourceTask {
 
     @Override
     public synchronized List<SourceRecord> poll() throws InterruptedException {
+        long wait = readFailures.remainingWaitMs(System.currentTimeMillis());
+        if (wait > 0) {
+            Thread.sleep(Math.min(wait, IDLE_POLL_MS)); // short sleeps: stop() waits for this lock
+            return null;
+        }
         while (current < partitions.size()) {
             PartitionRestore partition = partitions.get(current);
             if (partition.isComplete()) {
@@ -132,6 +140,7 @@ public class RestoreSourceTask extends SourceTask {
             }
             try {
                 List<SourceRecord> batch = partition.poll(allowance);
+                readFailures.succeeded();
                 if (partition.isComplete()) {
                     if (batch.isEmpty()) {
                         reportRestored(partition);
@@ -143,8 +152,9 @@ public class RestoreSourceTask extends SourceTask {
                     return destination.handOver(batch, partition.resumedAfter());
                 }
             } catch (IOException e) {
-                throw new ConnectException("Restore of " + partition.source() + " into " + partition.targetTopic()
-                        + " stopped: " + e.getMessage(), e);
+                readFailures.failed("Restore of " + partition.source() + " into " + partition.targetTopic(), e,
+                        System.currentTimeMillis());
+                return null;
             }
         }
         allHandedOver = true;

@@ -45,6 +45,12 @@ public final class StorageConfig {
     private static final String S3_PATH_STYLE_DOC = "Use path-style addressing (endpoint/bucket/key) instead of "
             + "virtual-hosted style, as most S3-compatible stores need.";
 
+    public static final String S3_CHECKSUM = "s3.checksum.algorithm";
+    private static final String S3_CHECKSUM_DOC = "Checksum sent with every upload, which the store verifies "
+            + "before it accepts the object: CRC32C, CRC32, SHA256, or NONE for S3-compatible stores that reject "
+            + "checksum headers (an upload rejected for its checksum fails the task, naming this key). With NONE "
+            + "each segment's own CRC32C, checked by the restore, still protects the records.";
+
     public static final String AWS_ACCESS_KEY_ID = "aws.access.key.id";
     private static final String AWS_ACCESS_KEY_ID_DOC = "Static access key id. When both static keys are absent, "
             + "the AWS SDK's default credentials chain is used (environment, profile, web identity, instance role).";
@@ -65,6 +71,7 @@ public final class StorageConfig {
     private final String region;
     private final URI endpoint;
     private final boolean pathStyle;
+    private final S3Checksum checksum;
     private final String accessKeyId;
     private final Password secretAccessKey;
     private final Path filesystemRoot;
@@ -77,6 +84,7 @@ public final class StorageConfig {
         String endpointUrl = blankToNull(config.getString(S3_ENDPOINT));
         this.endpoint = endpointUrl == null ? null : URI.create(endpointUrl);
         this.pathStyle = config.getBoolean(S3_PATH_STYLE);
+        this.checksum = S3Checksum.fromConfigName(config.getString(S3_CHECKSUM));
         this.accessKeyId = blankToNull(config.getString(AWS_ACCESS_KEY_ID));
         this.secretAccessKey = config.getPassword(AWS_SECRET_ACCESS_KEY);
         String root = blankToNull(config.getString(FILESYSTEM_ROOT));
@@ -100,6 +108,9 @@ public final class StorageConfig {
                         Importance.MEDIUM, S3_ENDPOINT_DOC, GROUP, ++order, Width.LONG, "S3 endpoint")
                 .define(S3_PATH_STYLE, Type.BOOLEAN, false,
                         Importance.LOW, S3_PATH_STYLE_DOC, GROUP, ++order, Width.SHORT, "S3 path-style access")
+                .define(S3_CHECKSUM, Type.STRING, S3Checksum.CRC32C.name(),
+                        ConfigDef.CaseInsensitiveValidString.in(S3Checksum.configNames()),
+                        Importance.LOW, S3_CHECKSUM_DOC, GROUP, ++order, Width.SHORT, "S3 upload checksum")
                 .define(AWS_ACCESS_KEY_ID, Type.STRING, null,
                         Importance.MEDIUM, AWS_ACCESS_KEY_ID_DOC, GROUP, ++order, Width.MEDIUM, "AWS access key id")
                 .define(AWS_SECRET_ACCESS_KEY, Type.PASSWORD, null,
@@ -165,6 +176,10 @@ public final class StorageConfig {
 
     public boolean pathStyleAccess() {
         return pathStyle;
+    }
+
+    public S3Checksum checksum() {
+        return checksum;
     }
 
     /** Static credentials, when both keys are set. */

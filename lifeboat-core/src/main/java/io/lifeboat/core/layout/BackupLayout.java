@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  * {prefix}partitions/{topic}/{partition:6}                      partition marker (the partition exists)
  * {prefix}segments/{topic}/{partition:6}/{first:20}-{last:20}_prev-{p}_ts-{min}-{max}.avro
  * {prefix}gaps/{topic}/{partition:6}/{first missing:20}-{last missing:20}  a recorded hole ({@link OffsetGap})
+ * {prefix}_lifeboat/write-check/{connector}-{task}              a backup task's write probe, removed at once
  * </pre>
  *
  * Offsets are zero-padded to 20 digits so that listing order is offset order; {@code p} is the last
@@ -29,6 +30,7 @@ public final class BackupLayout {
     public static final String SEGMENTS = "segments/";
     public static final String HIGH_WATER = "high-water/";
     public static final String GAPS = "gaps/";
+    public static final String WRITE_CHECK = "_lifeboat/write-check/";
     public static final String SEGMENT_SUFFIX = ".avro";
 
     private static final Pattern SEGMENT_NAME = Pattern.compile(
@@ -92,6 +94,14 @@ public final class BackupLayout {
     public boolean isHighWaterKey(String key) {
         String folder = prefix + HIGH_WATER;
         return key.startsWith(folder) && HIGH_WATER_NAME.matcher(key.substring(folder.length())).matches();
+    }
+
+    /**
+     * The small object a backup task writes and deletes at start to prove it may write under the
+     * prefix; nothing reads it, and a task that could not delete it overwrites it at its next start.
+     */
+    public String writeCheckKey(String connector, int task) {
+        return prefix + WRITE_CHECK + URLEncoder.encode(connector, StandardCharsets.UTF_8) + "-" + task;
     }
 
     public String gapsPrefix() {

@@ -4,6 +4,7 @@ import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.storage.NoSuchObjectException;
 import io.lifeboat.core.storage.ObjectStore;
+import io.lifeboat.core.storage.StoreAccessException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +52,9 @@ public final class SegmentFetcher {
 
     /**
      * The store's client retries failed requests; a connection lost in the middle of a download is
-     * retried here, a few times, from the start.
+     * retried here, a few times, from the start. A failure that waiting will not cure (access denied,
+     * no such bucket) is thrown at once; one that outlasts these attempts is a plain IOException, which
+     * the restore task retries later.
      */
     private void download(String key, SegmentDescriptor segment, Path file) throws IOException {
         for (int attempt = 1; ; attempt++) {
@@ -62,6 +65,9 @@ public final class SegmentFetcher {
                 throw new CorruptSegmentException("segment " + key + " (" + segment.describeRange() + ") was listed "
                         + "in " + store.describe() + " but can no longer be read: it is missing", e);
             } catch (IOException e) {
+                if (StoreAccessException.permanentCause(e).isPresent()) {
+                    throw e;
+                }
                 if (attempt >= DOWNLOAD_ATTEMPTS) {
                     throw new IOException("cannot download segment " + key + " (" + segment.describeRange() + ") from "
                             + store.describe() + " after " + attempt + " attempts: " + e.getMessage(), e);

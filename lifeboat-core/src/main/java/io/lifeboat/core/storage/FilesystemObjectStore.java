@@ -116,6 +116,15 @@ public final class FilesystemObjectStore implements ObjectStore {
         }
     }
 
+    /** Removes the file; folders stay (a concurrent put may be about to use them). */
+    @Override
+    public void delete(String key) throws IOException {
+        Path path = resolveKey(key);
+        if (!Files.isDirectory(path)) {
+            Files.deleteIfExists(path);
+        }
+    }
+
     @Override
     public List<StoredObject> list(String prefix) throws IOException {
         Path start = root.resolve(validPrefixFolder(prefix));

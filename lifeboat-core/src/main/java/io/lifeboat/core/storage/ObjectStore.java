@@ -25,6 +25,9 @@ public interface ObjectStore extends AutoCloseable {
     /** Opens an object for reading; throws {@link NoSuchObjectException} when it does not exist. */
     InputStream open(String key) throws IOException;
 
+    /** Removes the object under {@code key}; removing an object that does not exist is no error. */
+    void delete(String key) throws IOException;
+
     /** Every object whose key starts with {@code prefix}, in ascending key order. */
     List<StoredObject> list(String prefix) throws IOException;
 
@@ -43,7 +46,7 @@ public interface ObjectStore extends AutoCloseable {
      * One cheap read under {@code prefix} that shows whether the store can be used as configured.
      * Throws {@link StoreAccessException} naming the config key at fault when the store's answer
      * shows a wrong setting, and another {@link IOException} when the answer may change by itself
-     * (unreachable, busy, a server error).
+     * (unreachable, busy, a server error). Every other method reports failures the same way.
      */
     void checkAccess(String prefix, Access access) throws IOException;
 

@@ -1,5 +1,6 @@
 package io.lifeboat.core.storage;
 
+import io.lifeboat.core.config.S3Checksum;
 import io.lifeboat.core.config.StorageConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
@@ -10,8 +11,9 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -35,7 +37,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * An {@link ObjectStore} in an S3 bucket (AWS S3 or an S3-compatible store), on the AWS SDK for Java v2
@@ -47,11 +48,14 @@ import java.util.Locale;
  *       bytes) or a multipart upload that becomes visible only when completed; a failed multipart
  *       upload is aborted (best effort);</li>
  *   <li>durability and integrity: {@link #put} returns once S3 acknowledged the object; every body
- *       carries a CRC32C checksum that the store verifies;</li>
+ *       carries the checksum of {@code s3.checksum.algorithm} (CRC32C unless set), which the store
+ *       verifies; with NONE, none;</li>
  *   <li>bounded memory: files are streamed from disk, part by part;</li>
  *   <li>retries: throttling, 5xx answers and I/O errors are retried by the SDK (standard mode,
  *       {@value #MAX_ATTEMPTS} attempts, exponential backoff with jitter);</li>
- *   <li>errors surface as {@link IOException}s naming the operation, bucket and key, never secrets.</li>
+ *   <li>errors surface as {@link IOException}s naming the operation, bucket and key, never secrets;
+ *       those that waiting will not cure are {@link StoreAccessException}s naming the key to fix
+ *       ({@link S3ErrorClassifier}).</li>
  * </ul>
  */
 public final class S3ObjectStore implements ObjectStore {
@@ -62,21 +66,43 @@ public final class S3ObjectStore implements ObjectStore {
     static final long PART_SIZE = 16L * 1024 * 1024;
     static final int MAX_ATTEMPTS = 10;
     static final int CHECK_TIMEOUT_SECONDS = 15;
-    private static final ChecksumAlgorithm CHECKSUM = ChecksumAlgorithm.CRC32_C;
 
     private final S3Client s3;
     private final String bucket;
+    private final S3Checksum checksum;
+    private final ChecksumAlgorithm algorithm;
+    private final S3ErrorClassifier errors;
     private AutoCloseable credentials;
 
-    /** A store over an existing client, which this store closes on {@link #close()}. */
-    public S3ObjectStore(S3Client s3, String bucket) {
+    /**
+     * A store over an existing client, which this store closes on {@link #close()}.
+     *
+     * @param customEndpoint whether the client talks to s3.endpoint.url (for messages naming the key to fix)
+     * @param checksum       the checksum sent with uploads; with NONE the client must not add one by itself
+     *                       (request checksum calculation WHEN_REQUIRED)
+     */
+    public S3ObjectStore(S3Client s3, String bucket, boolean customEndpoint, S3Checksum checksum) {
         this.s3 = s3;
         this.bucket = bucket;
+        this.checksum = checksum;
+        this.algorithm = switch (checksum) {
+            case CRC32C -> ChecksumAlgorithm.CRC32_C;
+            case CRC32 -> ChecksumAlgorithm.CRC32;
+            case SHA256 -> ChecksumAlgorithm.SHA256;
+            case NONE -> null;
+        };
+        this.errors = new S3ErrorClassifier(bucket, customEndpoint, checksum);
     }
 
     /** Builds the client that {@code config} describes: endpoint, addressing, region, credentials, retries. */
     public static S3ObjectStore create(StorageConfig config) {
-        return create(config, MAX_ATTEMPTS, null);
+        return create(config, MAX_ATTEMPTS, null, null);
+    }
+
+    /** Like {@link #create(StorageConfig)}, with an interceptor that sees every HTTP request the client sends. */
+    // visible for testing
+    static S3ObjectStore create(StorageConfig config, ExecutionInterceptor observer) {
+        return create(config, MAX_ATTEMPTS, null, observer);
     }
 
     /**
@@ -85,10 +111,11 @@ public final class S3ObjectStore implements ObjectStore {
      * REST call.
      */
     public static S3ObjectStore createForCheck(StorageConfig config) {
-        return create(config, 2, Duration.ofSeconds(CHECK_TIMEOUT_SECONDS));
+        return create(config, 2, Duration.ofSeconds(CHECK_TIMEOUT_SECONDS), null);
     }
 
-    private static S3ObjectStore create(StorageConfig config, int maxAttempts, Duration callTimeout) {
+    private static S3ObjectStore create(StorageConfig config, int maxAttempts, Duration callTimeout,
+                                        ExecutionInterceptor observer) {
         if (config.bucket() == null) {
             throw new ConfigException(StorageConfig.S3_BUCKET, null, "a bucket is required for the s3 backend");
         }
@@ -98,14 +125,21 @@ public final class S3ObjectStore implements ObjectStore {
                 .region(region(config))
                 .credentialsProvider(credentials)
                 .forcePathStyle(config.pathStyleAccess())
+                // WHEN_SUPPORTED (the default) would add a CRC32 to every upload that names no algorithm
+                .requestChecksumCalculation(config.checksum() == S3Checksum.NONE
+                        ? RequestChecksumCalculation.WHEN_REQUIRED : RequestChecksumCalculation.WHEN_SUPPORTED)
                 .overrideConfiguration(o -> {
                     o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(maxAttempts).build());
                     if (callTimeout != null) {
                         o.apiCallTimeout(callTimeout);
                     }
+                    if (observer != null) {
+                        o.addExecutionInterceptor(observer);
+                    }
                 });
         config.endpoint().ifPresent(builder::endpointOverride);
-        S3ObjectStore store = new S3ObjectStore(builder.build(), config.bucket());
+        S3ObjectStore store = new S3ObjectStore(builder.build(), config.bucket(), config.endpoint().isPresent(),
+                config.checksum());
         if (credentials instanceof AutoCloseable closeable) {
             store.credentials = closeable; // the client does not close a provider it was given
         }
@@ -139,9 +173,9 @@ public final class S3ObjectStore implements ObjectStore {
         long size = Files.size(file);
         if (size <= PART_SIZE) {
             try {
-                s3.putObject(b -> b.bucket(bucket).key(key).checksumAlgorithm(CHECKSUM), RequestBody.fromFile(file));
+                s3.putObject(b -> b.bucket(bucket).key(key).checksumAlgorithm(algorithm), RequestBody.fromFile(file));
             } catch (SdkException e) {
-                throw failure("upload", key, "PutObject", e);
+                throw failure("upload", key, "PutObject", "s3:PutObject", e);
             }
         } else {
             putMultipart(key, file, size);
@@ -151,18 +185,18 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public void put(String key, byte[] content) throws IOException {
         try {
-            s3.putObject(b -> b.bucket(bucket).key(key).checksumAlgorithm(CHECKSUM), RequestBody.fromBytes(content));
+            s3.putObject(b -> b.bucket(bucket).key(key).checksumAlgorithm(algorithm), RequestBody.fromBytes(content));
         } catch (SdkException e) {
-            throw failure("upload", key, "PutObject", e);
+            throw failure("upload", key, "PutObject", "s3:PutObject", e);
         }
     }
 
     private void putMultipart(String key, Path file, long size) throws IOException {
         String uploadId;
         try {
-            uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).checksumAlgorithm(CHECKSUM)).uploadId();
+            uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).checksumAlgorithm(algorithm)).uploadId();
         } catch (SdkException e) {
-            throw failure("upload", key, "CreateMultipartUpload", e);
+            throw failure("upload", key, "CreateMultipartUpload", "s3:PutObject", e);
         }
         int partCount = (int) ((size + PART_SIZE - 1) / PART_SIZE);
         String step = "";
@@ -180,7 +214,7 @@ public final class S3ObjectStore implements ObjectStore {
         } catch (RuntimeException e) {
             abort(key, uploadId, e);
             if (e instanceof SdkException sdk) {
-                throw failure("upload", key, step, sdk);
+                throw failure("upload", key, step, "s3:PutObject", sdk);
             }
             if (e instanceof UncheckedIOException io) {
                 throw io.getCause();
@@ -193,9 +227,15 @@ public final class S3ObjectStore implements ObjectStore {
         RequestBody body = RequestBody.fromContentProvider(
                 () -> FileSlice.open(file, offset, length), length, "application/octet-stream");
         UploadPartResponse response = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                .partNumber(number).contentLength(length).checksumAlgorithm(CHECKSUM), body);
-        return CompletedPart.builder().partNumber(number).eTag(response.eTag())
-                .checksumCRC32C(response.checksumCRC32C()).build();
+                .partNumber(number).contentLength(length).checksumAlgorithm(algorithm), body);
+        CompletedPart.Builder part = CompletedPart.builder().partNumber(number).eTag(response.eTag());
+        switch (checksum) {
+            case CRC32C -> part.checksumCRC32C(response.checksumCRC32C());
+            case CRC32 -> part.checksumCRC32(response.checksumCRC32());
+            case SHA256 -> part.checksumSHA256(response.checksumSHA256());
+            case NONE -> { }
+        }
+        return part.build();
     }
 
     private void abort(String key, String uploadId, Exception cause) {
@@ -217,9 +257,9 @@ public final class S3ObjectStore implements ObjectStore {
             if (e.statusCode() == 404 && !isBucketError(e)) {
                 throw new NoSuchObjectException(key, describe());
             }
-            throw failure("get", key, "GetObject", e);
+            throw failure("get", key, "GetObject", "s3:GetObject", e);
         } catch (SdkException e) {
-            throw failure("get", key, "GetObject", e);
+            throw failure("get", key, "GetObject", "s3:GetObject", e);
         }
     }
 
@@ -235,7 +275,7 @@ public final class S3ObjectStore implements ObjectStore {
                 result.add(new StoredObject(o.key(), o.size()));
             }
         } catch (SdkException e) {
-            throw failure("list", prefix + "*", "ListObjectsV2", e);
+            throw failure("list", prefix + "*", "ListObjectsV2", "s3:ListBucket", e);
         }
         return result;
     }
@@ -250,57 +290,31 @@ public final class S3ObjectStore implements ObjectStore {
                 page.commonPrefixes().forEach(folder -> folders.add(folder.prefix()));
             }
         } catch (SdkException e) {
-            throw failure("list", prefix + "*", "ListObjectsV2", e);
+            throw failure("list", prefix + "*", "ListObjectsV2", "s3:ListBucket", e);
         }
         return new FolderListing(objects, folders);
     }
 
     @Override
-    public void checkAccess(String prefix, Access access) throws IOException {
+    public void delete(String key) throws IOException {
         try {
-            s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(1));
-        } catch (S3Exception e) {
-            throw accessFailure(prefix, e);
-        } catch (SdkClientException e) {
-            if (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("credentials")) {
-                throw StoreAccessException.missingCredentials(StorageConfig.AWS_ACCESS_KEY_ID, "No AWS credentials: set "
-                        + StorageConfig.AWS_ACCESS_KEY_ID + " and " + StorageConfig.AWS_SECRET_ACCESS_KEY
-                        + ", or give the worker credentials the AWS SDK's default chain finds (environment, "
-                        + "profile, web identity, instance role): " + e.getMessage(), e);
-            }
-            throw failure("list", prefix + "*", "ListObjectsV2", e);
+            s3.deleteObject(b -> b.bucket(bucket).key(key));
+        } catch (SdkException e) {
+            throw failure("delete", key, "DeleteObject", "s3:DeleteObject", e);
         }
     }
 
     /**
-     * Turns S3's answer into the config key to fix when the answer names a wrong setting; any other
-     * answer (5xx, throttling, an expired session token, codes not known here) may pass and is a
-     * plain IOException.
+     * A listing of at most one key under {@code prefix}: an answer that names a wrong setting (see
+     * {@link S3ErrorClassifier}) is a {@link StoreAccessException}, anything else a plain IOException.
      */
-    private IOException accessFailure(String prefix, S3Exception e) {
-        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-        String answer = " (S3 answered " + e.statusCode() + (code == null ? "" : " " + code) + ")";
-        if ("NoSuchBucket".equals(code)) {
-            return new StoreAccessException(StorageConfig.S3_BUCKET, "Bucket '" + bucket + "' does not exist" + answer,
-                    e);
+    @Override
+    public void checkAccess(String prefix, Access access) throws IOException {
+        try {
+            s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(1));
+        } catch (SdkException e) {
+            throw failure("list", prefix + "*", "ListObjectsV2", "s3:ListBucket", e);
         }
-        if ("InvalidAccessKeyId".equals(code)) {
-            return new StoreAccessException(StorageConfig.AWS_ACCESS_KEY_ID, "The store does not know this access key "
-                    + "id" + answer, e);
-        }
-        if ("SignatureDoesNotMatch".equals(code)) {
-            return new StoreAccessException(StorageConfig.AWS_SECRET_ACCESS_KEY, "The secret access key does not "
-                    + "belong to the access key id" + answer, e);
-        }
-        if (e.statusCode() == 301 || "PermanentRedirect".equals(code) || "AuthorizationHeaderMalformed".equals(code)) {
-            return new StoreAccessException(StorageConfig.S3_REGION, "Bucket '" + bucket + "' is in another region "
-                    + "than the one configured" + answer, e);
-        }
-        if ("AccessDenied".equals(code) || "AllAccessDisabled".equals(code)) {
-            return new StoreAccessException(StorageConfig.S3_BUCKET, "Access denied: the credentials may not list "
-                    + "bucket '" + bucket + "' under '" + prefix + "' (s3:ListBucket)" + answer, e);
-        }
-        return failure("list", prefix + "*", "ListObjectsV2", e);
     }
 
     @Override
@@ -325,10 +339,12 @@ public final class S3ObjectStore implements ObjectStore {
         return describe();
     }
 
-    /** An IOException such as "could not upload s3://bucket/key (PutObject): the SDK's message". */
-    private IOException failure(String verb, String key, String s3Operation, SdkException e) {
-        return new IOException("could not " + verb + " " + describe() + "/" + key + " (" + s3Operation + "): "
-                + e.getMessage(), e);
+    /**
+     * An IOException such as "could not upload s3://bucket/key (PutObject): the SDK's message", or a
+     * {@link StoreAccessException} when the answer names a setting to fix.
+     */
+    private IOException failure(String verb, String key, String s3Operation, String iamAction, SdkException e) {
+        return errors.classify(verb, key, s3Operation, iamAction, e);
     }
 
     /**
@@ -353,7 +369,7 @@ public final class S3ObjectStore implements ObjectStore {
                 eof |= b < 0;
                 return b;
             } catch (SdkException e) {
-                throw failure("read", key, "GetObject", e);
+                throw failure("read", key, "GetObject", "s3:GetObject", e);
             }
         }
 
@@ -364,7 +380,7 @@ public final class S3ObjectStore implements ObjectStore {
                 eof |= n < 0;
                 return n;
             } catch (SdkException e) {
-                throw failure("read", key, "GetObject", e);
+                throw failure("read", key, "GetObject", "s3:GetObject", e);
             }
         }
 
@@ -373,7 +389,7 @@ public final class S3ObjectStore implements ObjectStore {
             try {
                 return super.skip(n);
             } catch (SdkException e) {
-                throw failure("read", key, "GetObject", e);
+                throw failure("read", key, "GetObject", "s3:GetObject", e);
             }
         }
 
@@ -385,7 +401,7 @@ public final class S3ObjectStore implements ObjectStore {
                 }
                 super.close();
             } catch (SdkException e) {
-                throw failure("close", key, "GetObject", e);
+                throw failure("close", key, "GetObject", "s3:GetObject", e);
             }
         }
     }

@@ -16,10 +16,11 @@ import java.util.Optional;
 /**
  * The part of a connector's {@code validate()} that asks the store itself: once the storage keys
  * are valid on their own, one quick listing under the prefix shows a bucket that does not exist,
- * credentials the store rejects, a wrong region or an unusable root folder, as an error on the key
- * to fix. A store that cannot be reached is not an error here (it may be down for a moment; the
- * connector retries), only logged; nor are credentials missing on the worker that validates (the
- * workers that run the tasks may have them).
+ * credentials the store rejects, a wrong region, an endpoint host that does not resolve or an
+ * unusable root folder, as an error on the key to fix (the answers {@link S3ErrorClassifier} calls
+ * permanent). A store that cannot be reached or is busy is not an error here (it may be down for a
+ * moment; the connector retries), only logged; nor are credentials missing on the worker that
+ * validates (the workers that run the tasks may have them).
  */
 public final class StoreAccessCheck {
 

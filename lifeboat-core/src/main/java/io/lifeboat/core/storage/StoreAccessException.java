@@ -1,6 +1,7 @@
 package io.lifeboat.core.storage;
 
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * The store answered, and the answer shows that a setting is wrong (no such bucket, unknown access
@@ -33,6 +34,20 @@ public final class StoreAccessException extends IOException {
      */
     public boolean isMissingCredentials() {
         return missingCredentials;
+    }
+
+    /**
+     * The failure in {@code e}'s cause chain that waiting will not cure: a StoreAccessException other than
+     * missing credentials (which the worker may still find, such as an instance role); empty for
+     * failures worth retrying.
+     */
+    public static Optional<StoreAccessException> permanentCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StoreAccessException access && !access.missingCredentials) {
+                return Optional.of(access);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The config key to fix. */

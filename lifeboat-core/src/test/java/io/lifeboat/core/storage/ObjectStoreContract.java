@@ -82,6 +82,19 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void deleteRemovesOnlyThatObjectAndAMissingKeyIsNoError() throws IOException {
+        store().put(base() + "del/a", new byte[1]);
+        store().put(base() + "del/b", new byte[2]);
+
+        store().delete(base() + "del/a");
+        store().delete(base() + "del/a");
+        store().delete(base() + "del/never-there");
+
+        assertEquals(List.of(new StoredObject(base() + "del/b", 2)), store().list(base() + "del/"));
+        assertThrows(NoSuchObjectException.class, () -> store().open(base() + "del/a").close());
+    }
+
+    @Test
     void listReturnsExactlyTheKeysUnderThePrefixInOrderWithSizes() throws IOException {
         ObjectStore store = store();
         store.put(base() + "a/b/2", new byte[2]);

@@ -3,29 +3,24 @@ package io.lifeboat.core.storage;
 import io.lifeboat.core.config.StorageConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
-import org.gaul.s3proxy.blobstore.BlobStore;
-import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
-import org.gaul.s3proxy.blobstore.S3Exceptions;
-import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.UploadPartRequest;
-import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -164,6 +159,164 @@ class S3ObjectStoreIT extends ObjectStoreContract {
     }
 
     @Test
+    void aDeniedUploadIsPermanentAndNamesThePermission() {
+        faults.denyPutsUnder = base;
+
+        StoreAccessException e = assertThrows(StoreAccessException.class, () -> store.put(base + "denied", new byte[3]));
+
+        assertEquals(StorageConfig.S3_BUCKET, e.configKey());
+        assertTrue(e.getMessage().contains("s3:PutObject"), e.getMessage());
+        assertTrue(e.getMessage().contains("403 AccessDenied"), e.getMessage());
+        assertTrue(e.getMessage().contains(BUCKET + "/" + base + "denied"), e.getMessage());
+    }
+
+    @Test
+    void aDeniedMultipartUploadIsPermanent() throws Exception {
+        Path file = tempDir.resolve("denied.bin");
+        writeRandomFile(file, S3ObjectStore.PART_SIZE + 1, 13);
+        faults.denyPutsUnder = base;
+
+        StoreAccessException e = assertThrows(StoreAccessException.class, () -> store.put(base + "denied", file));
+
+        assertTrue(e.getMessage().contains("CreateMultipartUpload") && e.getMessage().contains("s3:PutObject"),
+                e.getMessage());
+    }
+
+    @Test
+    void anInvalidRequestSuchAsAMissingEncryptionHeaderIsPermanent() {
+        faults.failingPuts.set(1);
+        faults.putError = FaultyBlobStore.answer(400, "InvalidRequest",
+                "The bucket policy requires server-side encryption");
+
+        StoreAccessException e = assertThrows(StoreAccessException.class, () -> store.put(base + "sse", new byte[3]));
+
+        assertEquals(StorageConfig.S3_BUCKET, e.configKey());
+        assertTrue(e.getMessage().contains("server-side encryption"), e.getMessage());
+    }
+
+    @Test
+    void anObjectLockDenialIsPermanent() {
+        faults.failingPuts.set(1);
+        faults.putError = FaultyBlobStore.answer(403, "AccessDenied", "Access Denied because object protected by "
+                + "object lock");
+
+        StoreAccessException e = assertThrows(StoreAccessException.class, () -> store.put(base + "locked", new byte[3]));
+
+        assertTrue(e.getMessage().contains("object lock"), e.getMessage());
+    }
+
+    @Test
+    void aFewUnavailableAnswersAreRetriedByTheClient() throws IOException {
+        faults.failingPuts.set(2);
+
+        store.put(base + "retried", new byte[]{1, 2, 3});
+
+        assertEquals(0, faults.failingPuts.get());
+        assertArrayEquals(new byte[]{1, 2, 3}, read(base + "retried"));
+    }
+
+    @Test
+    void unavailableAfterTheClientsRetriesIsTransient() {
+        faults.failingPuts.set(1_000);
+        try (S3ObjectStore quick = S3ObjectStore.createForCheck(config(server.storageProps(BUCKET)))) {
+            IOException e = assertThrows(IOException.class, () -> quick.put(base + "busy", new byte[1]));
+            assertFalse(e instanceof StoreAccessException, "a 503 is not a wrong setting: " + e);
+            assertTrue(e.getMessage().contains("503"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anUnknownEndpointHostIsPermanentAndNamesTheEndpointKey() {
+        Map<String, String> props = new java.util.HashMap<>(server.storageProps(BUCKET));
+        props.put(StorageConfig.S3_ENDPOINT, "http://no-such-host.invalid:9000");
+        try (S3ObjectStore mistyped = S3ObjectStore.createForCheck(config(props))) {
+            StoreAccessException e = assertThrows(StoreAccessException.class,
+                    () -> mistyped.put(base + "x", new byte[1]));
+            assertEquals(StorageConfig.S3_ENDPOINT, e.configKey());
+            assertTrue(e.getMessage().contains("no-such-host.invalid"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anUploadRejectedForItsChecksumNamesTheChecksumKey() throws Exception {
+        faults.rejectChecksums = true;
+        Path file = tempDir.resolve("crc.bin");
+        writeRandomFile(file, S3ObjectStore.PART_SIZE + 10, 16);
+
+        StoreAccessException e = assertThrows(StoreAccessException.class, () -> store.put(base + "crc", file));
+
+        assertEquals(StorageConfig.S3_CHECKSUM, e.configKey());
+        assertTrue(e.getMessage().contains(StorageConfig.S3_CHECKSUM + " to NONE"), e.getMessage());
+    }
+
+    @Test
+    void withoutAChecksumUploadsWorkOnAStoreThatRejectsThem() throws Exception {
+        faults.rejectChecksums = true;
+        Map<String, String> props = server.storageProps(BUCKET);
+        props.put(StorageConfig.S3_CHECKSUM, "NONE");
+        Path file = tempDir.resolve("plain.bin");
+        byte[] digest = writeRandomFile(file, S3ObjectStore.PART_SIZE + 10, 14);
+        try (S3ObjectStore plain = S3ObjectStore.create(config(props))) {
+            plain.put(base + "small", new byte[]{7});
+            plain.put(base + "multipart", file);
+        }
+        assertEquals(0, faults.checksummedUploads.get());
+        assertArrayEquals(new byte[]{7}, read(base + "small"));
+        assertArrayEquals(digest, sha256(base + "multipart"));
+    }
+
+    @Test
+    void theChecksumKeyDecidesTheChecksumHeadersOnTheWire() throws Exception {
+        Path file = tempDir.resolve("wire.bin");
+        writeRandomFile(file, S3ObjectStore.PART_SIZE + 10, 17);
+        Map<String, List<String>> sent = new ConcurrentHashMap<>();
+        ExecutionInterceptor observer = new ExecutionInterceptor() { // sees the request as it goes on the wire
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+                context.httpRequest().headers().keySet().stream()
+                        .map(h -> h.toLowerCase(Locale.ROOT))
+                        .filter(h -> h.startsWith("x-amz-checksum") || h.equals("x-amz-sdk-checksum-algorithm")
+                                || h.equals("x-amz-trailer"))
+                        .forEach(h -> sent.computeIfAbsent(operation, o -> new CopyOnWriteArrayList<>()).add(h));
+            }
+        };
+        for (String algorithm : List.of("NONE", "CRC32C")) {
+            sent.clear();
+            Map<String, String> props = server.storageProps(BUCKET);
+            props.put(StorageConfig.S3_CHECKSUM, algorithm);
+            try (S3ObjectStore observed = S3ObjectStore.create(config(props), observer)) {
+                observed.put(base + algorithm + "/small", new byte[]{1});
+                observed.put(base + algorithm + "/multipart", file);
+            }
+            if (algorithm.equals("NONE")) {
+                assertEquals(Map.of(), sent, "checksum headers sent with " + StorageConfig.S3_CHECKSUM + "=NONE");
+            } else {
+                for (String operation : List.of("PutObject", "CreateMultipartUpload", "UploadPart")) {
+                    assertTrue(sent.containsKey(operation), operation + " carries no checksum header: " + sent);
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyAlgorithmRoundTripsInOnePartAndInMany() throws Exception {
+        Path file = tempDir.resolve("parts.bin");
+        byte[] digest = writeRandomFile(file, S3ObjectStore.PART_SIZE + 10, 15);
+        for (String algorithm : List.of("CRC32", "SHA256", "crc32c")) {
+            Map<String, String> props = server.storageProps(BUCKET);
+            props.put(StorageConfig.S3_CHECKSUM, algorithm);
+            try (S3ObjectStore store = S3ObjectStore.create(config(props))) {
+                store.put(base + algorithm + "/small", new byte[]{9});
+                store.put(base + algorithm + "/multipart", file);
+            }
+            assertArrayEquals(new byte[]{9}, read(base + algorithm + "/small"));
+            assertArrayEquals(digest, sha256(base + algorithm + "/multipart"));
+        }
+        assertEquals(3, faults.checksummedUploads.get());
+    }
+
+    @Test
     void aFailedPartIsRetriedFromTheFile() throws Exception {
         Path file = tempDir.resolve("retried.bin");
         long size = S3ObjectStore.PART_SIZE + 1000;
@@ -191,68 +344,5 @@ class S3ObjectStoreIT extends ObjectStoreContract {
         assertEquals(List.of(), store.list(base));
         assertInstanceOf(NoSuchObjectException.class,
                 assertThrows(IOException.class, () -> store.open(base + "aborted").close()));
-    }
-
-    /**
-     * Answers part uploads with 503 (retried by the SDK) while {@code failingParts} is positive, and the
-     * upload of part number {@code rejectedPart} with 400 (not retried).
-     */
-    static final class FaultyBlobStore extends ForwardingBlobStore {
-
-        static final class Faults {
-            final AtomicInteger failingParts = new AtomicInteger();
-            final AtomicInteger aborts = new AtomicInteger();
-            final AtomicInteger failingLists = new AtomicInteger();
-            volatile int rejectedPart;
-
-            void reset() {
-                failingParts.set(0);
-                failingLists.set(0);
-                aborts.set(0);
-                rejectedPart = 0;
-            }
-        }
-
-        private final Faults faults;
-
-        FaultyBlobStore(BlobStore delegate, Faults faults) {
-            super(delegate);
-            this.faults = faults;
-        }
-
-        @Override
-        public UploadPartResponse uploadMultipartPart(MultipartUpload upload, UploadPartRequest request,
-                                                      InputStream content) {
-            if (faults.failingParts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                throw S3Exceptions.fromStatusCode(503);
-            }
-            if (request.partNumber() == faults.rejectedPart) {
-                drain(content); // an answer before the body is read breaks the connection, which the SDK retries
-                throw S3Exceptions.invalidRequest("injected failure");
-            }
-            return super.uploadMultipartPart(upload, request, content);
-        }
-
-        private static void drain(InputStream content) {
-            try {
-                content.transferTo(OutputStream.nullOutputStream());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public ListObjectsV2Response list(ListObjectsV2Request request) {
-            if (faults.failingLists.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                throw S3Exceptions.fromStatusCode(503);
-            }
-            return super.list(request);
-        }
-
-        @Override
-        public void abortMultipartUpload(MultipartUpload upload) {
-            faults.aborts.incrementAndGet();
-            super.abortMultipartUpload(upload);
-        }
     }
 }

@@ -1,0 +1,219 @@
+package io.lifeboat.backup;
+
+import io.lifeboat.core.config.StorageConfig;
+import io.lifeboat.core.storage.FaultyBlobStore;
+import io.lifeboat.core.storage.S3ObjectStore;
+import io.lifeboat.core.storage.S3ProxyServer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+import org.apache.kafka.connect.data.Schema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the backup task does with the store's answers, against S3Proxy answering real S3 errors over
+ * HTTP: a permanent one (403 AccessDenied, a rejected checksum) fails the task naming the key to fix;
+ * 503s are retried with a growing backoff until the store answers again.
+ */
+class BackupStoreFailuresTest {
+
+    private static final String BUCKET = "lifeboat-backup-faults";
+    private static final TopicPartition P0 = new TopicPartition("orders", 0);
+    private static final FaultyBlobStore.Faults faults = new FaultyBlobStore.Faults();
+    private static S3ProxyServer server;
+
+    @TempDir
+    Path spool;
+
+    private final List<BackupSinkTask> tasks = new ArrayList<>();
+    private final RecordingContext context = new RecordingContext();
+    private String prefix;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = new S3ProxyServer(blobStore -> new FaultyBlobStore(blobStore, faults)).start();
+        server.createBucket(BUCKET);
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        faults.reset();
+        prefix = "set-" + UUID.randomUUID() + "/";
+    }
+
+    @AfterEach
+    void stopTasks() {
+        tasks.forEach(BackupSinkTask::stop);
+    }
+
+    private Map<String, String> props(String... extra) {
+        Map<String, String> props = server.storageProps(BUCKET);
+        props.put(StorageConfig.PREFIX, prefix);
+        props.put("spool.dir", spool.toString());
+        props.put("segment.max.records", "3");
+        props.put("name", "faults");
+        for (int i = 0; i < extra.length; i += 2) {
+            props.put(extra[i], extra[i + 1]);
+        }
+        return props;
+    }
+
+    private BackupSinkTask startTask(Map<String, String> props) {
+        // a client that retries once instead of nine times keeps the test short; the answers are the same
+        BackupSinkTask task = new BackupSinkTask(Time.SYSTEM, S3ObjectStore::createForCheck,
+                S3ObjectStore::createForCheck);
+        tasks.add(task);
+        task.initialize(context);
+        task.start(props);
+        task.open(List.of(P0));
+        return task;
+    }
+
+    private static List<SinkRecord> records(long from, long toInclusive) {
+        List<SinkRecord> out = new ArrayList<>();
+        for (long o = from; o <= toInclusive; o++) {
+            out.add(new SinkRecord(P0.topic(), P0.partition(), Schema.OPTIONAL_BYTES_SCHEMA, new byte[]{(byte) o},
+                    Schema.OPTIONAL_BYTES_SCHEMA, new byte[]{(byte) o}, o, 1_700_000_000_000L + o,
+                    TimestampType.CREATE_TIME));
+        }
+        return out;
+    }
+
+    private List<String> keys(String under) {
+        return server.client().listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix + under)).contents()
+                .stream().map(S3Object::key).toList();
+    }
+
+    @Test
+    void anUploadDeniedByTheStoreFailsTheTaskNamingThePermissionAndTheKey() {
+        BackupSinkTask task = startTask(props());
+        faults.denyPutsUnder = prefix + "segments/";
+
+        ConnectException e = assertThrows(ConnectException.class, () -> task.put(records(0, 2)));
+
+        assertFalse(e instanceof RetriableException, "a denied upload does not heal by waiting: " + e);
+        assertTrue(e.getMessage().contains("403 AccessDenied"), e.getMessage());
+        assertTrue(e.getMessage().contains("s3:PutObject"), e.getMessage());
+        assertTrue(e.getMessage().contains("fix " + StorageConfig.S3_BUCKET), e.getMessage());
+        assertEquals(List.of(), keys("segments/"));
+    }
+
+    @Test
+    void aTaskWithoutWritePermissionFailsAtStartAndLeavesNoProbe() {
+        faults.denyPutsUnder = prefix;
+
+        ConnectException e = assertThrows(ConnectException.class, () -> startTask(props()));
+
+        assertTrue(e.getMessage().contains("403 AccessDenied") && e.getMessage().contains("s3:PutObject"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains(prefix + "_lifeboat/write-check/faults-0"), e.getMessage());
+    }
+
+    @Test
+    void theWriteProbeIsRemovedAfterAGoodStart() {
+        startTask(props());
+
+        assertEquals(List.of(), keys("_lifeboat/"));
+    }
+
+    @Test
+    void unavailableUploadsAreRetriedWithAGrowingBackoffThenSucceed() {
+        BackupSinkTask task = startTask(props());
+        faults.failingPuts.set(1_000);
+
+        List<Long> waits = new ArrayList<>();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            RetriableException e = assertThrows(RetriableException.class, () -> task.put(records(0, 2)));
+            assertTrue(e.getMessage().contains("503"), e.getMessage());
+            waits.add(context.lastTimeout);
+        }
+        assertEquals(List.of(1_000L, 2_000L, 4_000L), waits);
+
+        faults.failingPuts.set(0);
+        task.put(records(0, 2));
+        assertEquals(1, keys("segments/").size());
+
+        faults.failingPuts.set(1_000);
+        assertThrows(RetriableException.class, () -> task.put(records(3, 5)));
+        assertEquals(1_000L, context.lastTimeout, "a success starts the backoff over");
+    }
+
+    /** A SinkTaskContext that records the backoff the task asks for. */
+    static final class RecordingContext implements SinkTaskContext {
+        volatile long lastTimeout = -1;
+
+        @Override
+        public Map<String, String> configs() {
+            return Map.of();
+        }
+
+        @Override
+        public void offset(Map<TopicPartition, Long> offsets) {
+        }
+
+        @Override
+        public void offset(TopicPartition tp, long offset) {
+        }
+
+        @Override
+        public void timeout(long timeoutMs) {
+            lastTimeout = timeoutMs;
+        }
+
+        @Override
+        public Set<TopicPartition> assignment() {
+            return Set.of(P0);
+        }
+
+        @Override
+        public void pause(TopicPartition... partitions) {
+        }
+
+        @Override
+        public void resume(TopicPartition... partitions) {
+        }
+
+        @Override
+        public void requestCommit() {
+        }
+
+        @Override
+        public ErrantRecordReporter errantRecordReporter() {
+            return null;
+        }
+
+        @Override
+        public PluginMetrics pluginMetrics() {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.lifeboat.restore;
+
+import io.lifeboat.core.config.StorageConfig;
+import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.SegmentDescriptor;
+import io.lifeboat.core.segment.BackupRecord;
+import io.lifeboat.core.segment.CorruptSegmentException;
+import io.lifeboat.core.segment.RecordEncoder;
+import io.lifeboat.core.segment.SegmentCompression;
+import io.lifeboat.core.segment.SegmentFetcher;
+import io.lifeboat.core.segment.SegmentFileWriter;
+import io.lifeboat.core.segment.SegmentSpool;
+import io.lifeboat.core.storage.FaultyBlobStore;
+import io.lifeboat.core.storage.ObjectStore;
+import io.lifeboat.core.storage.S3ObjectStore;
+import io.lifeboat.core.storage.S3ProxyServer;
+import io.lifeboat.core.storage.StoreAccessException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A restore reading from S3Proxy that answers real S3 errors over HTTP: a run of 503 SlowDown on
+ * GetObject, longer than the client's and the fetcher's retries, only pauses the restore, which then
+ * goes on from the same segment; a missing segment and an access denial stay fatal.
+ */
+class RestoreStoreFailuresTest {
+
+    private static final String BUCKET = "lifeboat-restore-faults";
+    private static final TopicPartition TP = new TopicPartition("orders", 0);
+    private static final FaultyBlobStore.Faults faults = new FaultyBlobStore.Faults();
+    private static S3ProxyServer server;
+
+    @TempDir
+    Path work;
+
+    private BackupLayout layout;
+    private ObjectStore store;
+    private final ReadFailurePolicy policy = new ReadFailurePolicy();
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = new S3ProxyServer(blobStore -> new FaultyBlobStore(blobStore, faults)).start();
+        server.createBucket(BUCKET);
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.close();
+    }
+
+    @BeforeEach
+    void openStore() {
+        faults.reset();
+        layout = new BackupLayout("set-" + UUID.randomUUID() + "/");
+        Map<String, String> props = server.storageProps(BUCKET);
+        // two attempts per request instead of ten keep the test short; the answers are the same
+        store = S3ObjectStore.createForCheck(new StorageConfig(new AbstractConfig(
+                StorageConfig.define(new ConfigDef()), props)));
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    private SegmentDescriptor writeSegment(long first, long last, long previous) throws IOException {
+        try (SegmentSpool spool = new SegmentSpool(work.resolve("spool"), TP, previous, 0)) {
+            RecordEncoder encoder = new RecordEncoder();
+            for (long o = first; o <= last; o++) {
+                spool.append(new BackupRecord(TP.topic(), TP.partition(), o, 1_000L + o, TimestampType.CREATE_TIME,
+                        new byte[]{(byte) o}, new byte[]{(byte) o}, List.of()), encoder);
+            }
+            Path file = work.resolve("seg-" + first + ".avro");
+            SegmentDescriptor segment = new SegmentFileWriter(SegmentCompression.ZSTD).write(spool, file);
+            store.put(layout.segmentKey(segment), file);
+            return segment;
+        }
+    }
+
+    private PartitionRestore restore(List<SegmentDescriptor> segments) {
+        return new PartitionRestore(TP, "orders", segments, null, RestoreOffsets.Progress.NONE,
+                new SegmentFetcher(store, layout, work));
+    }
+
+    /** Polls as the task does: a failure goes to the policy, which throws when it is fatal. */
+    private List<Long> drain(PartitionRestore restore, List<Long> waits) {
+        List<Long> offsets = new ArrayList<>();
+        long now = 0;
+        for (int polls = 0; !restore.isComplete(); polls++) {
+            assertTrue(polls < 100, "the restore does not get past the outage; read so far: " + offsets);
+            try {
+                for (SourceRecord record : restore.poll(2)) {
+                    offsets.add((Long) record.sourceOffset().get(RestoreOffsets.OFFSET));
+                }
+                policy.succeeded();
+            } catch (IOException e) {
+                waits.add(policy.failed("Restore of " + TP + " into orders-0", e, now));
+                now += waits.get(waits.size() - 1);
+            }
+        }
+        return offsets;
+    }
+
+    @Test
+    void aLongRunOfUnavailableAnswersOnGetObjectOnlyPausesTheRestore() throws IOException {
+        SegmentDescriptor a = writeSegment(0, 2, SegmentDescriptor.NONE);
+        SegmentDescriptor b = writeSegment(3, 5, 2);
+        PartitionRestore restore = restore(List.of(a, b));
+        List<Long> first = new ArrayList<>();
+        for (SourceRecord record : restore.poll(2)) {
+            first.add((Long) record.sourceOffset().get(RestoreOffsets.OFFSET));
+        }
+        faults.failingGets.set(30); // the client tries each GetObject twice, the fetcher three times: 5 rounds
+
+        List<Long> waits = new ArrayList<>();
+        List<Long> rest = drain(restore, waits);
+
+        assertEquals(List.of(0L, 1L), first);
+        assertEquals(List.of(2L, 3L, 4L, 5L), rest, "every offset once, in order, after the outage");
+        assertEquals(List.of(1_000L, 2_000L, 4_000L, 8_000L, 16_000L), waits);
+        assertEquals(0, faults.failingGets.get());
+    }
+
+    @Test
+    void aSegmentThatDisappearedStaysFatal() throws IOException {
+        SegmentDescriptor a = writeSegment(0, 2, SegmentDescriptor.NONE);
+        store.delete(layout.segmentKey(a));
+
+        ConnectException e = assertThrows(ConnectException.class, () -> drain(restore(List.of(a)), new ArrayList<>()));
+
+        assertTrue(e.getCause() instanceof CorruptSegmentException, e.toString());
+        assertTrue(e.getMessage().contains(layout.segmentKey(a)) && e.getMessage().contains("missing"), e.getMessage());
+    }
+
+    @Test
+    void aStoreThatRejectsTheCredentialsStaysFatal() throws IOException {
+        SegmentDescriptor a = writeSegment(0, 2, SegmentDescriptor.NONE);
+        Map<String, String> props = server.storageProps(BUCKET);
+        props.put(StorageConfig.AWS_SECRET_ACCESS_KEY, "wrong-secret");
+        store.close();
+        store = S3ObjectStore.createForCheck(new StorageConfig(new AbstractConfig(
+                StorageConfig.define(new ConfigDef()), props)));
+
+        ConnectException e = assertThrows(ConnectException.class, () -> drain(restore(List.of(a)), new ArrayList<>()));
+
+        assertTrue(e.getCause() instanceof StoreAccessException, e.toString());
+        assertTrue(e.getMessage().contains("fix " + StorageConfig.AWS_SECRET_ACCESS_KEY), e.getMessage());
+    }
+}
