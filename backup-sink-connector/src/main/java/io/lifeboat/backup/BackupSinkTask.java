@@ -253,6 +253,7 @@ public class BackupSinkTask extends SinkTask {
             publishDue(time.milliseconds());
         } catch (ConnectException e) {
             log.error("{} The task fails with its next put().", e.getMessage());
+            timerFailure = e;
         } catch (IOException | RuntimeException e) {
             ConnectException permanent = permanentFailure(e);
             if (permanent != null) {

@@ -2,6 +2,8 @@ package io.lifeboat.restore;
 
 import io.lifeboat.core.config.StorageConfig;
 import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.BackupCatalog;
+import io.lifeboat.core.layout.PartitionChain;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.segment.BackupRecord;
 import io.lifeboat.core.segment.CorruptSegmentException;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +88,7 @@ class RestoreStoreFailuresTest {
     }
 
     private SegmentDescriptor writeSegment(long first, long last, long previous) throws IOException {
-        try (SegmentSpool spool = new SegmentSpool(work.resolve("spool"), TP, previous, 0)) {
+        try (SegmentSpool spool = new SegmentSpool(Files.createDirectories(work.resolve("spool")), TP, previous, 0)) {
             RecordEncoder encoder = new RecordEncoder();
             for (long o = first; o <= last; o++) {
                 spool.append(new BackupRecord(TP.topic(), TP.partition(), o, 1_000L + o, TimestampType.CREATE_TIME,
@@ -99,7 +102,11 @@ class RestoreStoreFailuresTest {
     }
 
     private PartitionRestore restore(List<SegmentDescriptor> segments) {
-        return new PartitionRestore(TP, "orders", segments, null, RestoreOffsets.Progress.NONE,
+        List<BackupCatalog.SegmentEntry> entries = new ArrayList<>();
+        segments.forEach(s -> entries.add(new BackupCatalog.SegmentEntry(layout.segmentKey(s), 1, s)));
+        PartitionChain chain = PartitionChain.of(TP, new BackupCatalog.PartitionEntry(TP, true, entries, List.of()),
+                null, 0);
+        return new PartitionRestore(TP, "orders", chain, RestoreOffsets.Progress.NONE,
                 new SegmentFetcher(store, layout, work));
     }
 

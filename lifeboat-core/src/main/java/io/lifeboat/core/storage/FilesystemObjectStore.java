@@ -8,7 +8,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -67,6 +69,14 @@ public final class FilesystemObjectStore implements ObjectStore {
 
     @Override
     public void put(String key, Path file) throws IOException {
+        try {
+            putFile(key, file);
+        } catch (IOException e) {
+            throw permanentOrAsIs(e);
+        }
+    }
+
+    private void putFile(String key, Path file) throws IOException {
         Path target = resolveKey(key);
         Path tmp = createTempSibling(target);
         try {
@@ -87,6 +97,14 @@ public final class FilesystemObjectStore implements ObjectStore {
 
     @Override
     public void put(String key, byte[] content) throws IOException {
+        try {
+            putBytes(key, content);
+        } catch (IOException e) {
+            throw permanentOrAsIs(e);
+        }
+    }
+
+    private void putBytes(String key, byte[] content) throws IOException {
         Path target = resolveKey(key);
         Path tmp = createTempSibling(target);
         try {
@@ -235,6 +253,21 @@ public final class FilesystemObjectStore implements ObjectStore {
 
     @Override
     public void close() {
+    }
+
+    /**
+     * A write the file system refuses for good (permission denied, a read-only mount) names
+     * filesystem.root, so that the backup fails instead of retrying forever; anything else (a full
+     * disk, an I/O error) may pass and is returned as it is.
+     */
+    static IOException permanentOrAsIs(IOException e) {
+        String reason = e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : "";
+        if (e instanceof AccessDeniedException || reason.contains("Read-only file system")
+                || reason.contains("Permission denied")) {
+            return new StoreAccessException(StorageConfig.FILESYSTEM_ROOT, "the worker's user may not write under "
+                    + StorageConfig.FILESYSTEM_ROOT + ": " + e, e);
+        }
+        return e;
     }
 
     private Path createTempSibling(Path target) throws IOException {

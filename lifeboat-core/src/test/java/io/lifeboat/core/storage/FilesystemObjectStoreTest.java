@@ -42,6 +42,22 @@ class FilesystemObjectStoreTest extends ObjectStoreContract {
     }
 
     @Test
+    void writesTheFileSystemRefusesForGoodNameTheRootAndOthersMayPass() {
+        IOException denied = FilesystemObjectStore.permanentOrAsIs(
+                new java.nio.file.AccessDeniedException("/backups/segments/x.avro"));
+        StoreAccessException deniedAccess = assertInstanceOf(StoreAccessException.class, denied);
+        assertEquals(StorageConfig.FILESYSTEM_ROOT, deniedAccess.configKey());
+        assertTrue(StoreAccessException.permanentCause(denied).isPresent());
+
+        IOException readOnly = FilesystemObjectStore.permanentOrAsIs(
+                new java.nio.file.FileSystemException("/backups/x", null, "Read-only file system"));
+        assertEquals(StorageConfig.FILESYSTEM_ROOT, assertInstanceOf(StoreAccessException.class, readOnly).configKey());
+
+        IOException full = new java.nio.file.FileSystemException("/backups/x", null, "No space left on device");
+        assertEquals(full, FilesystemObjectStore.permanentOrAsIs(full), "a full disk may be freed: retried");
+    }
+
+    @Test
     void noTemporaryFilesRemainAfterPut() throws IOException {
         store.put("a/b/c", new byte[] {1, 2, 3});
         store.put("a/b/c", Files.write(tempDir.resolve("src"), new byte[] {4}));

@@ -80,6 +80,11 @@ public final class ForwardingStore implements ObjectStore {
     }
 
     @Override
+    public void delete(String key) throws IOException {
+        store.delete(key);
+    }
+
+    @Override
     public void checkAccess(String prefix, Access access) throws IOException {
         store.checkAccess(prefix, access);
     }
