@@ -9,7 +9,6 @@ import io.lifeboat.core.storage.FilesystemObjectStore;
 import io.lifeboat.core.storage.StoredObject;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.connect.data.Schema;
@@ -17,7 +16,6 @@ import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +28,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -385,7 +382,7 @@ class BackupSinkTaskTest {
     @Test
     void spoolFolderRemovedUnderARunningTaskFailsTheTask() throws IOException {
         BackupSinkTask task = startTask(props(), P0);
-        task.initialize(new IdleContext());
+        task.initialize(new RecordingSinkTaskContext());
         task.put(records(P0, 0, 1));
         Path taskDir = taskFolder();
         try (var files = Files.walk(taskDir)) {
@@ -403,7 +400,7 @@ class BackupSinkTaskTest {
     @Test
     void spoolFileRemovedUnderARunningTaskFailsTheTask() throws IOException {
         BackupSinkTask task = startTask(props(), P0);
-        task.initialize(new IdleContext());
+        task.initialize(new RecordingSinkTaskContext());
         task.put(records(P0, 0, 1));
         Path spoolFile;
         try (var files = Files.list(taskFolder())) {
@@ -478,48 +475,6 @@ class BackupSinkTaskTest {
                 throw new AssertionError("condition not met within 10 s");
             }
             Thread.sleep(20);
-        }
-    }
-
-    /** A task context that does nothing, so that a retriable error reaches the test as such. */
-    static final class IdleContext implements SinkTaskContext {
-        @Override
-        public Map<String, String> configs() {
-            return Map.of();
-        }
-
-        @Override
-        public void offset(Map<TopicPartition, Long> offsets) {
-        }
-
-        @Override
-        public void offset(TopicPartition tp, long offset) {
-        }
-
-        @Override
-        public void timeout(long timeoutMs) {
-        }
-
-        @Override
-        public Set<TopicPartition> assignment() {
-            return Set.of();
-        }
-
-        @Override
-        public void pause(TopicPartition... partitions) {
-        }
-
-        @Override
-        public void resume(TopicPartition... partitions) {
-        }
-
-        @Override
-        public void requestCommit() {
-        }
-
-        @Override
-        public PluginMetrics pluginMetrics() {
-            return null;
         }
     }
 

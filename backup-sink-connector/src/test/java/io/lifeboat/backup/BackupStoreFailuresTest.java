@@ -9,10 +9,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
-import org.apache.kafka.common.metrics.PluginMetrics;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.apache.kafka.connect.data.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +23,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,7 +46,7 @@ class BackupStoreFailuresTest {
     Path spool;
 
     private final List<BackupSinkTask> tasks = new ArrayList<>();
-    private final RecordingContext context = new RecordingContext();
+    private final RecordingSinkTaskContext context = new RecordingSinkTaskContext();
     private String prefix;
 
     @BeforeAll
@@ -165,55 +161,5 @@ class BackupStoreFailuresTest {
         faults.failingPuts.set(1_000);
         assertThrows(RetriableException.class, () -> task.put(records(3, 5)));
         assertEquals(1_000L, context.lastTimeout, "a success starts the backoff over");
-    }
-
-    /** A SinkTaskContext that records the backoff the task asks for. */
-    static final class RecordingContext implements SinkTaskContext {
-        volatile long lastTimeout = -1;
-
-        @Override
-        public Map<String, String> configs() {
-            return Map.of();
-        }
-
-        @Override
-        public void offset(Map<TopicPartition, Long> offsets) {
-        }
-
-        @Override
-        public void offset(TopicPartition tp, long offset) {
-        }
-
-        @Override
-        public void timeout(long timeoutMs) {
-            lastTimeout = timeoutMs;
-        }
-
-        @Override
-        public Set<TopicPartition> assignment() {
-            return Set.of(P0);
-        }
-
-        @Override
-        public void pause(TopicPartition... partitions) {
-        }
-
-        @Override
-        public void resume(TopicPartition... partitions) {
-        }
-
-        @Override
-        public void requestCommit() {
-        }
-
-        @Override
-        public ErrantRecordReporter errantRecordReporter() {
-            return null;
-        }
-
-        @Override
-        public PluginMetrics pluginMetrics() {
-            return null;
-        }
     }
 }

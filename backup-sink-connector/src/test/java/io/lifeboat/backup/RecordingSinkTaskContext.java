@@ -9,11 +9,15 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
-/** A SinkTaskContext that records the rewinds a task asks for, as Connect would apply them before its next poll. */
+/**
+ * A SinkTaskContext that records the rewinds a task asks for, as Connect would apply them before its
+ * next poll, and the last backoff it asked for ({@link #lastTimeout}).
+ */
 final class RecordingSinkTaskContext implements SinkTaskContext {
 
     private final Map<TopicPartition, Long> offsets = new HashMap<>();
     private final Set<TopicPartition> assignment = new HashSet<>();
+    volatile long lastTimeout = -1;
 
     /** The rewinds requested since the last call, then forgets them (Connect seeks and clears them). */
     Map<TopicPartition, Long> takeOffsets() {
@@ -39,6 +43,7 @@ final class RecordingSinkTaskContext implements SinkTaskContext {
 
     @Override
     public void timeout(long timeoutMs) {
+        lastTimeout = timeoutMs;
     }
 
     @Override
