@@ -10,6 +10,7 @@ import io.lifeboat.core.layout.OffsetGap;
 import io.lifeboat.core.layout.PartitionChain;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.segment.BackupRecord;
+import io.lifeboat.core.segment.CorruptSegmentException;
 import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.StoredObject;
@@ -29,7 +30,11 @@ import java.util.Map;
  * backup's high-water marks), and no object in the layout's folders that is not part of it.
  * Prints OK or the precise problem per segment; recorded gaps (HOLE), folder placeholders and missing
  * partition markers are reported but are no problem, since a restore restores the set all the same.
- * Exits 1 when anything is wrong: exactly when a restore of the whole set would refuse part of it.
+ * Exits 1 when anything is wrong. Whatever a restore of the whole set would refuse, verify reports;
+ * whatever verify passes, a restore restores. Verify is the stricter of the two: it also reads
+ * segments that a restore skips (wholly overlapped by a replayed one) and checks every segment's
+ * timestamps against its key. A store that cannot be read (unreachable, access refused) is not a
+ * verdict on the set: verify stops with exit code 3.
  */
 public final class VerifyCommand {
 
@@ -70,7 +75,7 @@ public final class VerifyCommand {
                     if (!quiet) {
                         out.println("OK       " + segment.key() + " (" + n + " records)");
                     }
-                } catch (IOException e) {
+                } catch (CorruptSegmentException e) {
                     problems++;
                     out.println("CORRUPT  " + segment.key() + ": " + e.getMessage());
                 }
@@ -127,13 +132,13 @@ public final class VerifyCommand {
             }
         }
         if (firstOffset != d.firstOffset() || lastOffset != d.lastOffset()) {
-            throw new IOException("the records span offsets " + firstOffset + ".." + lastOffset + ", the key says "
+            throw new CorruptSegmentException("the records span offsets " + firstOffset + ".." + lastOffset + ", the key says "
                     + d.firstOffset() + ".." + d.lastOffset());
         }
         long expectedMin = count == 0 || minTs == Long.MAX_VALUE ? SegmentDescriptor.NONE : minTs;
         long expectedMax = count == 0 || maxTs == Long.MIN_VALUE ? SegmentDescriptor.NONE : maxTs;
         if (expectedMin != d.minTimestamp() || expectedMax != d.maxTimestamp()) {
-            throw new IOException("the records' timestamps span " + expectedMin + ".." + expectedMax
+            throw new CorruptSegmentException("the records' timestamps span " + expectedMin + ".." + expectedMax
                     + ", the key says " + d.minTimestamp() + ".." + d.maxTimestamp());
         }
         return count;

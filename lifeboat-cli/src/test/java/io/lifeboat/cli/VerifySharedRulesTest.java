@@ -2,6 +2,7 @@ package io.lifeboat.cli;
 
 import io.lifeboat.core.layout.DamagedSets;
 import io.lifeboat.core.layout.DamagedSets.DamagedSet;
+import io.lifeboat.core.storage.ForwardingStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -38,6 +40,16 @@ class VerifySharedRulesTest {
             }
         }
         assertTrue(wrong.isEmpty(), String.join("\n\n", wrong));
+    }
+
+    @Test
+    void aStoreThatRefusesToServeASegmentIsNoVerdictOnTheSet() throws IOException {
+        DamagedSet intact = DamagedSets.write(dir).stream().filter(DamagedSet::restorable).findFirst().orElseThrow();
+        ForwardingStore refusing = new ForwardingStore(intact.store())
+                .refusingOpensUnder(DamagedSets.LAYOUT.segmentsPrefix());
+        IOException e = assertThrows(IOException.class, () -> VerifyCommand.verify(refusing, DamagedSets.LAYOUT, true,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+        assertTrue(e.getMessage().contains("access denied"), e.getMessage());
     }
 
     @Test

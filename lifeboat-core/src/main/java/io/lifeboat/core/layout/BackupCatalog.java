@@ -68,13 +68,13 @@ public final class BackupCatalog {
     }
 
     /**
-     * The names of every topic with partition markers or segments in the backup set, from two listings
-     * of folders (never of every segment). A name may turn out to hold nothing but folder placeholders:
+     * The names of every topic with partition markers, segments or recorded gaps in the backup set,
+     * from three listings of folders (never of every segment). A name may turn out to hold nothing but folder placeholders:
      * {@link #topics()} of a catalog loaded for it is the final word.
      */
     public static SortedSet<String> topicNames(ObjectStore store, BackupLayout layout) throws IOException {
         SortedSet<String> names = new TreeSet<>();
-        for (String folders : List.of(layout.partitionMarkersPrefix(), layout.segmentsPrefix())) {
+        for (String folders : List.of(layout.partitionMarkersPrefix(), layout.segmentsPrefix(), layout.gapsPrefix())) {
             for (String folder : store.listFolder(folders).folders()) {
                 String name = folder.substring(folders.length(), folder.length() - 1);
                 if (!name.isEmpty()) {
@@ -212,15 +212,6 @@ public final class BackupCatalog {
     /** The topic's partitions by number (empty when the topic is not in the backup set). */
     public SortedMap<Integer, PartitionEntry> partitions(String topic) {
         return topics.getOrDefault(topic, new TreeMap<>());
-    }
-
-    /**
-     * Number of partitions the topic had, as far as the backup knows: one more than the highest
-     * partition number of its markers, segments and gaps (0 when not in the backup).
-     */
-    public int partitionCount(String topic) {
-        SortedMap<Integer, PartitionEntry> partitions = partitions(topic);
-        return partitions.isEmpty() ? 0 : partitions.lastKey() + 1;
     }
 
     /** Smallest record timestamp in the topic's backup. */

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,8 +51,9 @@ class BackupCatalogTest {
         BackupCatalog catalog = BackupCatalog.load(store, layout);
 
         assertEquals(Set.of("order", "orders", "unmarked"), catalog.topics());
-        assertEquals(4, catalog.partitionCount("orders"), "partitions without records count through their markers");
-        assertEquals(0, catalog.partitionCount("absent"));
+        BackupSetCheck check = BackupSetCheck.of(catalog, Map.of());
+        assertEquals(4, check.partitionCount("orders"), "partitions without records count through their markers");
+        assertEquals(0, check.partitionCount("absent"));
         var orders = catalog.partitions("orders");
         assertTrue(orders.get(0).segments().isEmpty());
         assertTrue(orders.get(0).marked());
@@ -83,6 +85,14 @@ class BackupCatalogTest {
         assertEquals(Set.of("order", "orders", "unmarked"), BackupCatalog.topicNames(store, layout),
                 "a topic whose markers are gone still counts through its segments");
         assertTrue(BackupCatalog.load(store, new BackupLayout("nothing-here/")).isEmpty());
+    }
+
+    @Test
+    void aTopicWithOnlyRecordedGapsIsATopicOfTheSet() throws IOException {
+        store.put(layout.gapKey(new OffsetGap(new TopicPartition("emptied", 0), 0, 99)), new byte[1]);
+        assertTrue(BackupCatalog.topicNames(store, layout).contains("emptied"),
+                "verify lists it, so a restore must accept it by name");
+        assertEquals(Set.of("emptied"), BackupCatalog.load(store, layout, List.of("emptied")).topics());
     }
 
     @Test

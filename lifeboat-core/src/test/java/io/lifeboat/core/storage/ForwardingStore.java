@@ -18,6 +18,7 @@ public final class ForwardingStore implements ObjectStore {
     private final ObjectStore store;
     private final List<StoredObject> extra = new ArrayList<>();
     private final AtomicInteger opens = new AtomicInteger();
+    private volatile String refusedOpens;
 
     public ForwardingStore(ObjectStore store) {
         this.store = store;
@@ -26,6 +27,12 @@ public final class ForwardingStore implements ObjectStore {
     /** Lists a zero-byte object with this key (ending with '/') from now on. */
     public ForwardingStore withPlaceholder(String key) {
         extra.add(new StoredObject(key, 0));
+        return this;
+    }
+
+    /** From now on, opening an object whose key starts with {@code prefix} fails as a refusing store would. */
+    public ForwardingStore refusingOpensUnder(String prefix) {
+        refusedOpens = prefix;
         return this;
     }
 
@@ -47,6 +54,10 @@ public final class ForwardingStore implements ObjectStore {
     @Override
     public InputStream open(String key) throws IOException {
         opens.incrementAndGet();
+        String refused = refusedOpens;
+        if (refused != null && key.startsWith(refused)) {
+            throw new IOException("could not get " + describe() + "/" + key + " (GetObject): access denied (403)");
+        }
         return store.open(key);
     }
 
