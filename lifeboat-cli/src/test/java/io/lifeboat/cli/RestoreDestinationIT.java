@@ -185,7 +185,7 @@ class RestoreDestinationIT {
             }
         }, () -> "connector " + name + " has not refused " + topic);
         assertTrue(failure.contains("Target partition " + topic + "-0 already holds " + (original.recordCount() + 1)
-                + " records that this restore of " + topic + " did not write"), failure);
+                + " records that this restore of " + topic + " cannot account for"), failure);
         KAFKA.progress().deleteConnector(name, TIMEOUT);
         assertEquals(original.recordCount() + 1, TopicSnapshot.read(KAFKA.bootstrapServers(), topic, TIMEOUT)
                 .recordCount(), "only the misdirected record was added to the live topic");
