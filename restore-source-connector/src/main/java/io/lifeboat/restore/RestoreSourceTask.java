@@ -35,6 +35,8 @@ public class RestoreSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(RestoreSourceTask.class);
     private static final long IDLE_POLL_MS = 1_000;
     private static final long ACK_WAIT_MS = 20;
+    /** What decides where the work folders are, named in the fix of a local failure. */
+    static final String WORK_FOLDER_PLACED_BY = "the worker's java.io.tmpdir";
 
     private final List<PartitionRestore> partitions = new ArrayList<>();
     private ObjectStore store;
@@ -66,7 +68,7 @@ public class RestoreSourceTask extends SourceTask {
         try {
             workDir = WorkDirectory.create(Path.of(System.getProperty("java.io.tmpdir"), "lifeboat-restore"), "restore-task-");
             Path tempDir = workDir.path();
-            SegmentFetcher fetcher = new SegmentFetcher(store, layout, tempDir);
+            SegmentFetcher fetcher = new SegmentFetcher(store, layout, tempDir, WORK_FOLDER_PLACED_BY);
             List<TopicPartition> assigned = TaskAssignment.decode(config.taskPartitions());
             List<Map<String, Object>> keys = assigned.stream().map(RestoreOffsets::sourcePartition).toList();
             Map<Map<String, Object>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(keys);
