@@ -38,6 +38,8 @@ public class RestoreSourceTask extends SourceTask {
     /** What decides where the work folders are, named in the fix of a local failure. */
     static final String WORK_FOLDER_PLACED_BY = "the worker's java.io.tmpdir";
 
+    private final Path workParent;
+
     private final List<PartitionRestore> partitions = new ArrayList<>();
     private ObjectStore store;
     private WorkDirectory workDir;
@@ -50,23 +52,49 @@ public class RestoreSourceTask extends SourceTask {
     private DestinationCheck destination;
     private final ReadFailurePolicy readFailures = new ReadFailurePolicy();
 
+    public RestoreSourceTask() {
+        this(Path.of(System.getProperty("java.io.tmpdir"), "lifeboat-restore"));
+    }
+
+    /** @param workParent the folder that holds the tasks' work folders */
+    RestoreSourceTask(Path workParent) {
+        this.workParent = workParent;
+    }
+
     @Override
     public String version() {
         return LifeboatVersion.get();
     }
 
+    /**
+     * Connect calls {@link #stop()} only after start() returned; a start that fails after opening the
+     * store, the target's admin client or the work folder closes them itself.
+     */
     @Override
     public void start(Map<String, String> props) {
         RestoreSourceConfig config = new RestoreSourceConfig(props);
         batchSize = config.batchSize();
         startedAt = System.currentTimeMillis();
         store = ObjectStores.open(config.storage());
+        try {
+            open(config, props.getOrDefault("name", "<name>"));
+        } catch (RuntimeException | Error e) {
+            try {
+                stop();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    private void open(RestoreSourceConfig config, String connectorName) {
         destination = new DestinationCheck(() -> Admin.create(config.targetAdminConfig()),
-                String.join(",", config.targetBootstrapServers()), props.getOrDefault("name", "<name>"));
+                String.join(",", config.targetBootstrapServers()), connectorName);
         BackupLayout layout = new BackupLayout(config.storage().prefix());
         TopicMapping mapping = config.topicMapping();
         try {
-            workDir = WorkDirectory.create(Path.of(System.getProperty("java.io.tmpdir"), "lifeboat-restore"), "restore-task-");
+            workDir = WorkDirectory.create(workParent, "restore-task-");
             Path tempDir = workDir.path();
             SegmentFetcher fetcher = new SegmentFetcher(store, layout, tempDir, WORK_FOLDER_PLACED_BY);
             List<TopicPartition> assigned = TaskAssignment.decode(config.taskPartitions());
