@@ -87,8 +87,9 @@ public final class SegmentFetcher {
     /**
      * The store's client retries failed requests; a connection lost in the middle of a download is
      * retried here, a few times, from the start. A failure that waiting will not cure (access denied,
-     * no such bucket) is thrown at once; one that outlasts these attempts is a plain IOException, which
-     * the restore task retries later.
+     * no such bucket) is thrown at once, and so is a failure to write the local copy (a
+     * {@link WorkFolderException}); one that outlasts these attempts is a plain IOException, which the
+     * restore task retries later.
      */
     private void download(String key, SegmentDescriptor segment, Path file, String doing) throws IOException {
         for (int attempt = 1; ; attempt++) {
