@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -27,8 +28,10 @@ import java.util.stream.Stream;
 
 /**
  * A task's own local folder (the backup's spool, the restore's segment copies), held with a file
- * lock for as long as the task runs. When a task starts, it removes the folders of tasks that are
- * gone (a worker that crashed leaves its folder behind). Nothing in such a folder is needed after
+ * lock for as long as the task runs. When a task starts, and then with every heartbeat while a task
+ * of this JVM holds a folder, the folders of tasks that are gone are removed (a worker that crashed
+ * leaves its folder behind) from every parent folder this JVM created folders in, for the same name
+ * prefix. Nothing in such a folder is needed after
  * its task is gone: spooled records were not committed and will be consumed again, and segment
  * copies are read again from the store.
  *
@@ -49,8 +52,10 @@ import java.util.stream.Stream;
  *   <li>its lock file is missing or its lock can be taken: no process holds it.</li>
  * </ul>
  * The heartbeat also re-creates and re-locks a lock file that was deleted under a running task
- * (a tmp cleaner such as systemd-tmpfiles). A folder of this JVM whose task never closed it stays
- * until the JVM exits; the next JVM removes it once it is old.
+ * (a tmp cleaner such as systemd-tmpfiles). A folder removed under a running task is not created
+ * again: the task's next write there fails it (the backup's spool, the restore's segment copies
+ * treat a local failure as fatal). A folder of this JVM whose task never closed it stays until the
+ * JVM exits; another JVM removes it once it is old.
  *
  * <p>Each folder has one lock file and this JVM opens exactly one channel on it, its owner's.
  * Folders left by Lifeboat versions before the JVM id was in the name are treated as another
@@ -70,6 +75,8 @@ public final class WorkDirectory implements AutoCloseable {
 
     /** The folders this copy of the class holds, by real path; the heartbeat refreshes them. */
     private static final Map<Path, WorkDirectory> HELD = new ConcurrentHashMap<>();
+    /** Where this copy of the class created folders: the heartbeat looks there for abandoned ones. */
+    private static final Set<Sweep> SWEPT = ConcurrentHashMap.newKeySet();
     private static ScheduledExecutorService heartbeat;
 
     private final Path dir;
@@ -77,6 +84,11 @@ public final class WorkDirectory implements AutoCloseable {
     private FileLock lock;
     private Object lockFileKey;
     private boolean closed;
+    private boolean reportedGone;
+
+    /** A parent folder and the name prefix of the task folders in it. */
+    private record Sweep(Path parent, String namePrefix) {
+    }
 
     private WorkDirectory(Path dir) {
         this.dir = dir;
@@ -97,6 +109,7 @@ public final class WorkDirectory implements AutoCloseable {
             throw e;
         }
         HELD.put(work.dir, work);
+        SWEPT.add(new Sweep(parent, namePrefix));
         startHeartbeat();
         return work;
     }
@@ -133,9 +146,27 @@ public final class WorkDirectory implements AutoCloseable {
     }
 
     /**
-     * The heartbeat: touches the lock file, so the folder stays recent, and re-creates and
-     * re-locks a lock file that was deleted or replaced. A folder that is gone is left gone: the
-     * task fails on its next use of it.
+     * The heartbeat of every folder this copy of the class holds ({@link #refresh()}), then the
+     * removal of abandoned folders next to them, by the rules of {@link #create}.
+     */
+    // visible for testing
+    static void heartbeat() {
+        HELD.values().forEach(WorkDirectory::refresh);
+        for (Sweep sweep : SWEPT) {
+            try {
+                if (Files.isDirectory(sweep.parent())) {
+                    removeAbandoned(sweep.parent(), sweep.namePrefix());
+                }
+            } catch (RuntimeException e) { // a failed run would end the schedule
+                log.warn("Cannot look for abandoned work folders in {}: {}", sweep.parent(), e.toString());
+            }
+        }
+    }
+
+    /**
+     * The heartbeat of one folder: touches the lock file, so the folder stays recent, and re-creates
+     * and re-locks a lock file that was deleted or replaced. A folder that is gone is left gone: the
+     * task fails with its next write there.
      */
     // visible for testing
     synchronized void refresh() {
@@ -143,8 +174,11 @@ public final class WorkDirectory implements AutoCloseable {
             return;
         }
         if (!Files.isDirectory(dir)) {
-            log.error("The work folder {} was removed while its task is running; the task fails on its next use "
-                    + "of it", dir);
+            if (!reportedGone) {
+                reportedGone = true;
+                log.error("The work folder {} was removed while its task is running (a tmp cleaner?); the task "
+                        + "fails with its next write there", dir);
+            }
             return;
         }
         Path lockFile = dir.resolve(LOCK);
@@ -192,7 +226,7 @@ public final class WorkDirectory implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            heartbeat.scheduleWithFixedDelay(() -> HELD.values().forEach(WorkDirectory::refresh),
+            heartbeat.scheduleWithFixedDelay(WorkDirectory::heartbeat,
                     HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
         }
     }

@@ -73,6 +73,35 @@ class WorkDirectoryTest {
     }
 
     /**
+     * A worker crashed and was restarted at once: its old folder was still recent when the new tasks
+     * started. The heartbeat of a running task removes it once it is old, with no task starting.
+     */
+    @Test
+    void theHeartbeatRemovesAFolderThatAgedAfterTheTasksStarted() throws IOException {
+        try (WorkDirectory live = WorkDirectory.create(parent, "task-")) {
+            Path dead = Files.createDirectories(parent.resolve("task-jvm0123456789abcdef-dead"));
+            Files.createFile(dead.resolve(".lock"));
+            Files.writeString(dead.resolve("orders-0-1.spool"), "left by a crashed worker");
+            Path recent = Files.createDirectories(parent.resolve("task-jvmfedcba9876543210-recent"));
+            Files.writeString(recent.resolve("orders-0-1.spool"), "written a moment ago");
+            Path unrelated = Files.createDirectories(parent.resolve("other-jvm0123456789abcdef-dead"));
+
+            WorkDirectory.heartbeat();
+            assertTrue(Files.isDirectory(dead), "a folder modified within the hour is live");
+
+            age(dead);
+            age(unrelated);
+            age(live.path());
+            WorkDirectory.heartbeat();
+
+            assertFalse(Files.exists(dead), "the heartbeat removes an abandoned folder that is old");
+            assertTrue(Files.isDirectory(recent), "a recent folder stays");
+            assertTrue(Files.isDirectory(unrelated), "folders of another name prefix are left alone");
+            assertTrue(Files.exists(live.path().resolve(".lock")), "the folder of this JVM stays");
+        }
+    }
+
+    /**
      * The abandoned-folder check of a task starting in this JVM must not drop the lock that another
      * task of this JVM holds: then another JVM on the host would take that live folder for
      * abandoned and remove it. The folder is aged so that only its lock protects it.

@@ -1,6 +1,7 @@
 package io.lifeboat.restore;
 
 import io.lifeboat.core.RetryBackoff;
+import io.lifeboat.core.WorkFolderException;
 import io.lifeboat.core.segment.CorruptSegmentException;
 import io.lifeboat.core.storage.StoreAccessException;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -13,7 +14,9 @@ import java.util.Optional;
 /**
  * What a failed read of the backup set means for the restore task. A segment that is missing or
  * corrupt, and a store answer that waiting will not cure (access denied, no such bucket), stop the
- * task with a {@link ConnectException}: restoring past them would leave a hole. Any other failure (a
+ * task with a {@link ConnectException}: restoring past them would leave a hole. So does a failure of
+ * the task's local work folder ({@link WorkFolderException}: removed, disk full, too many open
+ * files), which waiting does not cure either. Any other failure (a
  * busy or unreachable store, after the client's and the fetcher's own retries) is transient: the task
  * waits, 1 s doubling to 60 s ({@link RetryBackoff}), then reads the same segment again, so an outage
  * of any length only delays the restore. Not thread-safe; the task calls it under its lock.
@@ -44,6 +47,11 @@ final class ReadFailurePolicy {
     long failed(String what, IOException e, long nowMs) {
         if (e instanceof CorruptSegmentException) {
             throw new ConnectException(what + " stopped: " + e.getMessage(), e);
+        }
+        Optional<WorkFolderException> local = WorkFolderException.in(e);
+        if (local.isPresent()) {
+            throw new ConnectException(what + " stopped: " + local.get().getMessage() + ", then restart the task; it "
+                    + "resumes where it stopped", e);
         }
         Optional<StoreAccessException> permanent = StoreAccessException.permanentCause(e);
         if (permanent.isPresent()) {

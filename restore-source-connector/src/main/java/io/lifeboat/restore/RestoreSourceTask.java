@@ -35,6 +35,10 @@ public class RestoreSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(RestoreSourceTask.class);
     private static final long IDLE_POLL_MS = 1_000;
     private static final long ACK_WAIT_MS = 20;
+    /** What decides where the work folders are, named in the fix of a local failure. */
+    static final String WORK_FOLDER_PLACED_BY = "the worker's java.io.tmpdir";
+
+    private final Path workParent;
 
     private final List<PartitionRestore> partitions = new ArrayList<>();
     private ObjectStore store;
@@ -48,25 +52,51 @@ public class RestoreSourceTask extends SourceTask {
     private DestinationCheck destination;
     private final ReadFailurePolicy readFailures = new ReadFailurePolicy();
 
+    public RestoreSourceTask() {
+        this(Path.of(System.getProperty("java.io.tmpdir"), "lifeboat-restore"));
+    }
+
+    /** @param workParent the folder that holds the tasks' work folders */
+    RestoreSourceTask(Path workParent) {
+        this.workParent = workParent;
+    }
+
     @Override
     public String version() {
         return LifeboatVersion.get();
     }
 
+    /**
+     * Connect calls {@link #stop()} only after start() returned; a start that fails after opening the
+     * store, the target's admin client or the work folder closes them itself.
+     */
     @Override
     public void start(Map<String, String> props) {
         RestoreSourceConfig config = new RestoreSourceConfig(props);
         batchSize = config.batchSize();
         startedAt = System.currentTimeMillis();
         store = ObjectStores.open(config.storage());
+        try {
+            open(config, props.getOrDefault("name", "<name>"));
+        } catch (RuntimeException | Error e) {
+            try {
+                stop();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    private void open(RestoreSourceConfig config, String connectorName) {
         destination = new DestinationCheck(() -> Admin.create(config.targetAdminConfig()),
-                String.join(",", config.targetBootstrapServers()), props.getOrDefault("name", "<name>"));
+                String.join(",", config.targetBootstrapServers()), connectorName);
         BackupLayout layout = new BackupLayout(config.storage().prefix());
         TopicMapping mapping = config.topicMapping();
         try {
-            workDir = WorkDirectory.create(Path.of(System.getProperty("java.io.tmpdir"), "lifeboat-restore"), "restore-task-");
+            workDir = WorkDirectory.create(workParent, "restore-task-");
             Path tempDir = workDir.path();
-            SegmentFetcher fetcher = new SegmentFetcher(store, layout, tempDir);
+            SegmentFetcher fetcher = new SegmentFetcher(store, layout, tempDir, WORK_FOLDER_PLACED_BY);
             List<TopicPartition> assigned = TaskAssignment.decode(config.taskPartitions());
             List<Map<String, Object>> keys = assigned.stream().map(RestoreOffsets::sourcePartition).toList();
             Map<Map<String, Object>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(keys);

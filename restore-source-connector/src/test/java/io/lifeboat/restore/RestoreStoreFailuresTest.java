@@ -1,5 +1,6 @@
 package io.lifeboat.restore;
 
+import io.lifeboat.core.WorkFolderException;
 import io.lifeboat.core.config.StorageConfig;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.BackupCatalog;
@@ -22,6 +23,7 @@ import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -34,18 +36,21 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A restore reading from S3Proxy that answers real S3 errors over HTTP: a run of 503 SlowDown on
  * GetObject, longer than the client's and the fetcher's retries, only pauses the restore, which then
- * goes on from the same segment; a missing segment and an access denial stay fatal.
+ * goes on from the same segment; a missing segment and an access denial stay fatal, and so does a
+ * work folder removed under the running restore.
  */
 class RestoreStoreFailuresTest {
 
@@ -102,12 +107,16 @@ class RestoreStoreFailuresTest {
     }
 
     private PartitionRestore restore(List<SegmentDescriptor> segments) {
+        return restore(segments, work);
+    }
+
+    private PartitionRestore restore(List<SegmentDescriptor> segments, Path workFolder) {
         List<BackupCatalog.SegmentEntry> entries = new ArrayList<>();
         segments.forEach(s -> entries.add(new BackupCatalog.SegmentEntry(layout.segmentKey(s), 1, s)));
         PartitionChain chain = PartitionChain.of(TP, new BackupCatalog.PartitionEntry(TP, true, entries, List.of()),
                 null, 0);
         return new PartitionRestore(TP, "orders", chain, RestoreOffsets.Progress.NONE,
-                new SegmentFetcher(store, layout, work));
+                new SegmentFetcher(store, layout, workFolder, RestoreSourceTask.WORK_FOLDER_PLACED_BY));
     }
 
     /** Polls as the task does: a failure goes to the policy, which throws when it is fatal. */
@@ -147,6 +156,35 @@ class RestoreStoreFailuresTest {
         assertEquals(List.of(2L, 3L, 4L, 5L), rest, "every offset once, in order, after the outage");
         assertEquals(List.of(1_000L, 2_000L, 4_000L, 8_000L, 16_000L), waits);
         assertEquals(0, faults.failingGets.get());
+    }
+
+    /**
+     * A tmp cleaner removes the task's work folder while it restores: no wait brings it back, so the
+     * task stops, naming the folder, instead of retrying while RUNNING.
+     */
+    @Test
+    void aWorkFolderRemovedUnderARunningRestoreIsFatalAndNamesTheFolder() throws IOException {
+        SegmentDescriptor a = writeSegment(0, 2, SegmentDescriptor.NONE);
+        SegmentDescriptor b = writeSegment(3, 5, 2);
+        Path taskFolder = Files.createDirectories(work.resolve("restore-task-jvm0123456789abcdef-1"));
+        PartitionRestore restore = restore(List.of(a, b), taskFolder);
+        assertEquals(2, restore.poll(2).size());
+        try (var files = Files.walk(taskFolder)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p); // the open copy of segment a too, as a tmp cleaner does
+            }
+        }
+
+        ConnectException e = assertThrows(ConnectException.class, () -> drain(restore, new ArrayList<>()));
+
+        assertFalse(e instanceof RetriableException, e.toString());
+        assertTrue(e.getCause() instanceof WorkFolderException, e.toString());
+        assertTrue(e.getMessage().startsWith("Restore of orders-0 into orders-0 stopped: cannot make a local copy of "
+                + "segment " + layout.segmentKey(b)), e.getMessage());
+        assertTrue(e.getMessage().contains("in the work folder " + taskFolder + ": the work folder or a file in it "
+                + "was removed while the task was running"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("keep the worker's java.io.tmpdir out of reach of tmp cleaners, then "
+                + "restart the task; it resumes where it stopped"), e.getMessage());
     }
 
     @Test

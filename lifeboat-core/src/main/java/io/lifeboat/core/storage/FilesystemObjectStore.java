@@ -1,5 +1,6 @@
 package io.lifeboat.core.storage;
 
+import io.lifeboat.core.LocalFailure;
 import io.lifeboat.core.config.StorageConfig;
 
 import java.io.BufferedInputStream;
@@ -8,9 +9,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -261,9 +260,7 @@ public final class FilesystemObjectStore implements ObjectStore {
      * disk, an I/O error) may pass and is returned as it is.
      */
     static IOException permanentOrAsIs(IOException e) {
-        String reason = e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : "";
-        if (e instanceof AccessDeniedException || reason.contains("Read-only file system")
-                || reason.contains("Permission denied")) {
+        if (LocalFailure.of(e, null) == LocalFailure.NOT_PERMITTED) {
             return new StoreAccessException(StorageConfig.FILESYSTEM_ROOT, "the worker's user may not write under "
                     + StorageConfig.FILESYSTEM_ROOT + ": " + e, e);
         }
