@@ -95,8 +95,8 @@ final class S3ErrorClassifier {
                     : "check " + StorageConfig.S3_REGION + ", or set " + StorageConfig.S3_ENDPOINT
                     + " for an S3-compatible store"), e);
         }
-        return new IOException(what + ": " + host + " does not resolve now (" + unknownHost.getMessage()
-                + "); retrying, as name resolution may fail for a moment; if this lasts, check " + key, e);
+        return new IOException(what + ": " + host + " does not resolve (" + unknownHost.getMessage()
+                + "); a DNS blip passes, so this is worth a wait; if it lasts, check " + key, e);
     }
 
     private IOException classifyAnswer(String what, String object, S3Request request, AwsServiceException e) {
@@ -108,8 +108,8 @@ final class S3ErrorClassifier {
         String text = (code + " " + storeMessage).toLowerCase(Locale.ROOT);
         if (code != null && DIGEST_MISMATCHES.contains(code)) {
             return new IOException(what + ": the store computed another checksum of the body than the one sent, so "
-                    + "the body changed on its way; retrying (this is what the checksum is for: keep "
-                    + StorageConfig.S3_CHECKSUM + ")" + answer, e);
+                    + "the body changed on its way; sending it again cures that (this is what the checksum is "
+                    + "for: keep " + StorageConfig.S3_CHECKSUM + ")" + answer, e);
         }
         if ("NoSuchBucket".equals(code)) {
             return permanent(StorageConfig.S3_BUCKET, what + ": bucket '" + bucket + "' does not exist" + answer, e);

@@ -42,7 +42,7 @@ class S3ErrorClassifierTest {
                     answer(400, code, "The CRC32C you specified did not match the calculated checksum."));
 
             assertTransient(e);
-            assertTrue(e.getMessage().contains("retrying") && e.getMessage().contains(code), e.getMessage());
+            assertTrue(e.getMessage().contains("sending it again") && e.getMessage().contains(code), e.getMessage());
             assertFalse(e.getMessage().contains("to NONE"), "advice that removes the protection: " + e.getMessage());
         }
     }
@@ -192,7 +192,7 @@ class S3ErrorClassifierTest {
     private static S3Exception answer(int status, String code, String message) {
         return (S3Exception) S3Exception.builder()
                 .statusCode(status)
-                .message(message + " (Service: S3, Status Code: " + status + ")")
+                .message(message)
                 .awsErrorDetails(AwsErrorDetails.builder()
                         .errorCode(code)
                         .errorMessage(message)
