@@ -131,8 +131,8 @@ final class S3ErrorClassifier {
             return permanent(StorageConfig.S3_BUCKET, what + ": the object is in an archive storage class (such as "
                     + "Glacier Flexible Retrieval or Deep Archive, where a lifecycle rule of bucket '" + bucket
                     + "' may have moved it); restore s3://" + bucket + "/" + object + " from the archive tier first "
-                    + "(S3 RestoreObject) and retry once it is readable, and keep the backup's prefix out of such "
-                    + "rules" + answer, e);
+                    + "(S3 RestoreObject) and wait until the restored copy is readable; keep the backup's prefix out of "
+                    + "such rules" + answer, e);
         }
         if (request.isUpload() && rejectsChecksum(status, code, text)) {
             return permanent(StorageConfig.S3_CHECKSUM, what + ": the store rejects the " + checksum + " checksum "
