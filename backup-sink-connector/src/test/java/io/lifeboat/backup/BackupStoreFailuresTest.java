@@ -5,6 +5,8 @@ import io.lifeboat.core.storage.FaultyBlobStore;
 import io.lifeboat.core.storage.S3ObjectStore;
 import io.lifeboat.core.storage.S3ProxyServer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -33,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What the backup task does with the store's answers, against S3Proxy answering real S3 errors over
  * HTTP: a permanent one (403 AccessDenied, a rejected checksum) fails the task naming the key to fix;
- * 503s are retried with a growing backoff until the store answers again.
+ * 503s, a checksum that did not match and a host that stops resolving are retried with a growing backoff
+ * until the store answers again.
  */
 class BackupStoreFailuresTest {
 
@@ -161,5 +164,41 @@ class BackupStoreFailuresTest {
         faults.failingPuts.set(1_000);
         assertThrows(RetriableException.class, () -> task.put(records(3, 5)));
         assertEquals(1_000L, context.lastTimeout, "a success starts the backoff over");
+    }
+
+    @Test
+    void aChecksumMismatchOnAnUploadIsRetriedThenSucceeds() {
+        BackupSinkTask task = startTask(props());
+        faults.failingPuts.set(1);
+        faults.putError = FaultyBlobStore.answer(400, "BadDigest",
+                "The CRC32C you specified did not match the calculated checksum.");
+
+        RetriableException e = assertThrows(RetriableException.class, () -> task.put(records(0, 2)));
+        assertTrue(e.getMessage().contains("400 BadDigest"), e.getMessage());
+        assertFalse(e.getMessage().contains(StorageConfig.S3_CHECKSUM + " to NONE"), e.getMessage());
+
+        task.put(records(0, 2)); // Connect delivers the batch again
+        assertEquals(1, keys("segments/").size());
+    }
+
+    @Test
+    void aHostThatStopsResolvingInARunningBackupIsRetriedNotFatal() {
+        Map<String, String> props = props();
+        Map<String, String> unresolvable = new java.util.HashMap<>(props);
+        unresolvable.put(StorageConfig.S3_ENDPOINT, "http://no-such-host.invalid:9000");
+        // the start-time check still reaches the store; the name stops resolving afterwards
+        BackupSinkTask task = new BackupSinkTask(Time.SYSTEM, config -> S3ObjectStore.createForCheck(
+                new StorageConfig(new AbstractConfig(StorageConfig.define(new ConfigDef()), unresolvable))),
+                S3ObjectStore::createForCheck);
+        tasks.add(task);
+        task.initialize(context);
+        task.start(props);
+        task.open(List.of(P0));
+
+        RetriableException e = assertThrows(RetriableException.class, () -> task.put(records(0, 2)));
+
+        assertTrue(e.getMessage().contains("no-such-host.invalid")
+                && e.getMessage().contains("check " + StorageConfig.S3_ENDPOINT), e.getMessage());
+        assertEquals(1_000L, context.lastTimeout);
     }
 }

@@ -49,8 +49,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A restore reading from S3Proxy that answers real S3 errors over HTTP: a run of 503 SlowDown on
  * GetObject, longer than the client's and the fetcher's retries, only pauses the restore, which then
- * goes on from the same segment; a missing segment and an access denial stay fatal, and so does a
- * work folder removed under the running restore.
+ * goes on from the same segment; a missing segment, an access denial and a segment in an archive
+ * storage class stay fatal, and so does a work folder removed under the running restore.
  */
 class RestoreStoreFailuresTest {
 
@@ -211,5 +211,21 @@ class RestoreStoreFailuresTest {
 
         assertTrue(e.getCause() instanceof StoreAccessException, e.toString());
         assertTrue(e.getMessage().contains("fix " + StorageConfig.AWS_SECRET_ACCESS_KEY), e.getMessage());
+    }
+
+    @Test
+    void anArchivedSegmentStopsTheRestoreSayingToRestoreItFirst() throws IOException {
+        SegmentDescriptor a = writeSegment(0, 2, SegmentDescriptor.NONE);
+        faults.failingGets.set(1_000);
+        faults.getError = FaultyBlobStore.answer(403, "InvalidObjectState",
+                "The operation is not valid for the object's storage class");
+        List<Long> waits = new ArrayList<>();
+
+        ConnectException e = assertThrows(ConnectException.class, () -> drain(restore(List.of(a)), waits));
+
+        assertEquals(List.of(), waits, "an archived segment does not come back by waiting");
+        assertTrue(e.getMessage().contains("403 InvalidObjectState"), e.getMessage());
+        assertTrue(e.getMessage().contains("restore s3://" + BUCKET + "/" + layout.segmentKey(a)
+                + " from the archive tier first"), e.getMessage());
     }
 }

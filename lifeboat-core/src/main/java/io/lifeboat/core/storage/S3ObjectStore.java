@@ -175,7 +175,7 @@ public final class S3ObjectStore implements ObjectStore {
             try {
                 s3.putObject(b -> b.bucket(bucket).key(key).checksumAlgorithm(algorithm), RequestBody.fromFile(file));
             } catch (SdkException e) {
-                throw failure("upload", key, "PutObject", "s3:PutObject", e);
+                throw failure("upload", key, S3Request.PUT_OBJECT, null, e);
             }
         } else {
             putMultipart(key, file, size);
@@ -187,7 +187,7 @@ public final class S3ObjectStore implements ObjectStore {
         try {
             s3.putObject(b -> b.bucket(bucket).key(key).checksumAlgorithm(algorithm), RequestBody.fromBytes(content));
         } catch (SdkException e) {
-            throw failure("upload", key, "PutObject", "s3:PutObject", e);
+            throw failure("upload", key, S3Request.PUT_OBJECT, null, e);
         }
     }
 
@@ -196,25 +196,27 @@ public final class S3ObjectStore implements ObjectStore {
         try {
             uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).checksumAlgorithm(algorithm)).uploadId();
         } catch (SdkException e) {
-            throw failure("upload", key, "CreateMultipartUpload", "s3:PutObject", e);
+            throw failure("upload", key, S3Request.CREATE_MULTIPART_UPLOAD, null, e);
         }
         int partCount = (int) ((size + PART_SIZE - 1) / PART_SIZE);
-        String step = "";
+        S3Request request = S3Request.UPLOAD_PART;
+        String step = null;
         try {
             List<CompletedPart> parts = new ArrayList<>(partCount);
             for (int number = 1; number <= partCount; number++) {
-                step = "UploadPart " + number + " of " + partCount;
+                step = number + " of " + partCount;
                 long offset = (number - 1) * PART_SIZE;
                 parts.add(uploadPart(key, uploadId, number, file, offset, Math.min(PART_SIZE, size - offset)));
             }
-            step = "CompleteMultipartUpload";
+            request = S3Request.COMPLETE_MULTIPART_UPLOAD;
+            step = null;
             s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
                     .multipartUpload(m -> m.parts(parts)));
             log.debug("Uploaded {} ({} bytes, {} parts) to {}", key, size, partCount, describe());
         } catch (RuntimeException e) {
             abort(key, uploadId, e);
             if (e instanceof SdkException sdk) {
-                throw failure("upload", key, step, "s3:PutObject", sdk);
+                throw failure("upload", key, request, step, sdk);
             }
             if (e instanceof UncheckedIOException io) {
                 throw io.getCause();
@@ -257,9 +259,9 @@ public final class S3ObjectStore implements ObjectStore {
             if (e.statusCode() == 404 && !isBucketError(e)) {
                 throw new NoSuchObjectException(key, describe());
             }
-            throw failure("get", key, "GetObject", "s3:GetObject", e);
+            throw failure("get", key, S3Request.GET_OBJECT, null, e);
         } catch (SdkException e) {
-            throw failure("get", key, "GetObject", "s3:GetObject", e);
+            throw failure("get", key, S3Request.GET_OBJECT, null, e);
         }
     }
 
@@ -275,7 +277,7 @@ public final class S3ObjectStore implements ObjectStore {
                 result.add(new StoredObject(o.key(), o.size()));
             }
         } catch (SdkException e) {
-            throw failure("list", prefix + "*", "ListObjectsV2", "s3:ListBucket", e);
+            throw failure("list", prefix + "*", S3Request.LIST_OBJECTS, null, e);
         }
         return result;
     }
@@ -290,7 +292,7 @@ public final class S3ObjectStore implements ObjectStore {
                 page.commonPrefixes().forEach(folder -> folders.add(folder.prefix()));
             }
         } catch (SdkException e) {
-            throw failure("list", prefix + "*", "ListObjectsV2", "s3:ListBucket", e);
+            throw failure("list", prefix + "*", S3Request.LIST_FOLDER, null, e);
         }
         return new FolderListing(objects, folders);
     }
@@ -300,7 +302,7 @@ public final class S3ObjectStore implements ObjectStore {
         try {
             s3.deleteObject(b -> b.bucket(bucket).key(key));
         } catch (SdkException e) {
-            throw failure("delete", key, "DeleteObject", "s3:DeleteObject", e);
+            throw failure("delete", key, S3Request.DELETE_OBJECT, null, e);
         }
     }
 
@@ -313,7 +315,7 @@ public final class S3ObjectStore implements ObjectStore {
         try {
             s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(1));
         } catch (SdkException e) {
-            throw failure("list", prefix + "*", "ListObjectsV2", "s3:ListBucket", e);
+            throw failure("list", prefix + "*", S3Request.ACCESS_CHECK, null, e);
         }
     }
 
@@ -343,8 +345,8 @@ public final class S3ObjectStore implements ObjectStore {
      * An IOException such as "could not upload s3://bucket/key (PutObject): the SDK's message", or a
      * {@link StoreAccessException} when the answer names a setting to fix.
      */
-    private IOException failure(String verb, String key, String s3Operation, String iamAction, SdkException e) {
-        return errors.classify(verb, key, s3Operation, iamAction, e);
+    private IOException failure(String verb, String key, S3Request request, String step, SdkException e) {
+        return errors.classify(verb, key, request, step, e);
     }
 
     /**
@@ -369,7 +371,7 @@ public final class S3ObjectStore implements ObjectStore {
                 eof |= b < 0;
                 return b;
             } catch (SdkException e) {
-                throw failure("read", key, "GetObject", "s3:GetObject", e);
+                throw failure("read", key, S3Request.GET_OBJECT, null, e);
             }
         }
 
@@ -380,7 +382,7 @@ public final class S3ObjectStore implements ObjectStore {
                 eof |= n < 0;
                 return n;
             } catch (SdkException e) {
-                throw failure("read", key, "GetObject", "s3:GetObject", e);
+                throw failure("read", key, S3Request.GET_OBJECT, null, e);
             }
         }
 
@@ -389,7 +391,7 @@ public final class S3ObjectStore implements ObjectStore {
             try {
                 return super.skip(n);
             } catch (SdkException e) {
-                throw failure("read", key, "GetObject", "s3:GetObject", e);
+                throw failure("read", key, S3Request.GET_OBJECT, null, e);
             }
         }
 
@@ -401,7 +403,7 @@ public final class S3ObjectStore implements ObjectStore {
                 }
                 super.close();
             } catch (SdkException e) {
-                throw failure("close", key, "GetObject", "s3:GetObject", e);
+                throw failure("close", key, S3Request.GET_OBJECT, null, e);
             }
         }
     }

@@ -8,6 +8,8 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -30,7 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code failingParts}, {@code failingLists}, {@code failingGets}, {@code failingPuts}: that many
  *       part uploads, listings, GetObjects or PutObjects answered with {@code 503} (or
- *       {@code putError}, when set);</li>
+ *       {@code putError}, when set; GetObjects with {@code getError}, when set);</li>
+ *   <li>{@code failingDeletes}: that many DeleteObjects answered with {@code deleteError};</li>
+ *   <li>{@code delimitedListsNotImplemented}: every listing with a delimiter answered with 501
+ *       NotImplemented, as stores that only list flat do;</li>
  *   <li>{@code rejectedPart}: the upload of that part number answered with 400 InvalidRequest;</li>
  *   <li>{@code rejectChecksums}: every multipart upload that announces a checksum algorithm answered
  *       with 400 InvalidArgument, as stores without checksum support do ({@code checksummedUploads}
@@ -49,9 +54,13 @@ public final class FaultyBlobStore extends ForwardingBlobStore {
         public final AtomicInteger failingLists = new AtomicInteger();
         public final AtomicInteger failingGets = new AtomicInteger();
         public final AtomicInteger failingPuts = new AtomicInteger();
+        public final AtomicInteger failingDeletes = new AtomicInteger();
         public final AtomicInteger aborts = new AtomicInteger();
         public final AtomicInteger checksummedUploads = new AtomicInteger();
         public volatile S3Exception putError;
+        public volatile S3Exception getError;
+        public volatile S3Exception deleteError;
+        public volatile boolean delimitedListsNotImplemented;
         public volatile int rejectedPart;
         public volatile boolean rejectChecksums;
         public volatile String denyPutsUnder;
@@ -61,9 +70,13 @@ public final class FaultyBlobStore extends ForwardingBlobStore {
             failingLists.set(0);
             failingGets.set(0);
             failingPuts.set(0);
+            failingDeletes.set(0);
             aborts.set(0);
             checksummedUploads.set(0);
             putError = null;
+            getError = null;
+            deleteError = null;
+            delimitedListsNotImplemented = false;
             rejectedPart = 0;
             rejectChecksums = false;
             denyPutsUnder = null;
@@ -154,6 +167,9 @@ public final class FaultyBlobStore extends ForwardingBlobStore {
 
     @Override
     public ListObjectsV2Response list(ListObjectsV2Request request) {
+        if (faults.delimitedListsNotImplemented && request.delimiter() != null) {
+            throw answer(501, "NotImplemented", "A header you provided implies functionality that is not implemented");
+        }
         if (faults.failingLists.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw S3Exceptions.fromStatusCode(503);
         }
@@ -163,9 +179,18 @@ public final class FaultyBlobStore extends ForwardingBlobStore {
     @Override
     public ResponseInputStream<GetObjectResponse> getBlob(GetObjectRequest request) {
         if (faults.failingGets.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            throw answer(503, "SlowDown", "Please reduce your request rate.");
+            S3Exception error = faults.getError;
+            throw error != null ? error : answer(503, "SlowDown", "Please reduce your request rate.");
         }
         return super.getBlob(request);
+    }
+
+    @Override
+    public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
+        if (faults.failingDeletes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw faults.deleteError;
+        }
+        return super.removeBlob(request);
     }
 
     @Override

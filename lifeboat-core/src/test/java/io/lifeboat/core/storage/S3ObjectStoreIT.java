@@ -226,15 +226,90 @@ class S3ObjectStoreIT extends ObjectStoreContract {
     }
 
     @Test
-    void anUnknownEndpointHostIsPermanentAndNamesTheEndpointKey() {
+    void anUnknownEndpointHostIsPermanentAtTheAccessCheckAndNamesTheEndpointKey() {
         Map<String, String> props = new java.util.HashMap<>(server.storageProps(BUCKET));
         props.put(StorageConfig.S3_ENDPOINT, "http://no-such-host.invalid:9000");
         try (S3ObjectStore mistyped = S3ObjectStore.createForCheck(config(props))) {
             StoreAccessException e = assertThrows(StoreAccessException.class,
-                    () -> mistyped.put(base + "x", new byte[1]));
+                    () -> mistyped.checkAccess(base, ObjectStore.Access.WRITE));
             assertEquals(StorageConfig.S3_ENDPOINT, e.configKey());
             assertTrue(e.getMessage().contains("no-such-host.invalid"), e.getMessage());
         }
+    }
+
+    @Test
+    void anUnknownEndpointHostInARunningTaskIsTransientAndNamesTheKeyToCheck() {
+        Map<String, String> props = new java.util.HashMap<>(server.storageProps(BUCKET));
+        props.put(StorageConfig.S3_ENDPOINT, "http://no-such-host.invalid:9000");
+        try (S3ObjectStore mistyped = S3ObjectStore.createForCheck(config(props))) {
+            for (org.junit.jupiter.api.function.Executable request : List.<org.junit.jupiter.api.function.Executable>of(
+                    () -> mistyped.put(base + "x", new byte[1]),
+                    () -> mistyped.open(base + "x").close(),
+                    () -> mistyped.list(base),
+                    () -> mistyped.listFolder(base))) {
+                IOException e = assertThrows(IOException.class, request);
+                assertTrue(StoreAccessException.permanentCause(e).isEmpty(), "a DNS blip is worth a wait: " + e);
+                assertTrue(e.getMessage().contains("no-such-host.invalid")
+                        && e.getMessage().contains("check " + StorageConfig.S3_ENDPOINT), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void aChecksumMismatchInTransitIsRetriedThenSucceeds() throws IOException {
+        faults.failingPuts.set(1);
+        faults.putError = FaultyBlobStore.answer(400, "BadDigest",
+                "The CRC32C you specified did not match the calculated checksum.");
+        byte[] content = {4, 5, 6};
+
+        IOException e = assertThrows(IOException.class, () -> store.put(base + "flipped", content));
+        assertTrue(StoreAccessException.permanentCause(e).isEmpty(), "the checksum did its job, a retry cures it: " + e);
+        assertTrue(e.getMessage().contains("400 BadDigest"), e.getMessage());
+        assertFalse(e.getMessage().contains(StorageConfig.S3_CHECKSUM + " to NONE"), e.getMessage());
+
+        store.put(base + "flipped", content); // the connector's retry
+
+        assertArrayEquals(content, read(base + "flipped"));
+    }
+
+    @Test
+    void anArchivedSegmentIsPermanentAndSaysToRestoreItFirst() throws IOException {
+        store.put(base + "archived", new byte[]{1});
+        faults.failingGets.set(1);
+        faults.getError = FaultyBlobStore.answer(403, "InvalidObjectState",
+                "The operation is not valid for the object's storage class");
+
+        StoreAccessException e = assertThrows(StoreAccessException.class, () -> store.open(base + "archived").close());
+
+        assertTrue(e.getMessage().contains("403 InvalidObjectState"), e.getMessage());
+        assertTrue(e.getMessage().contains("restore s3://" + BUCKET + "/" + base + "archived from the archive tier "
+                + "first"), e.getMessage());
+    }
+
+    @Test
+    void aStoreWithoutDelimitedListingsIsToldSoAndNotToDropTheChecksum() throws IOException {
+        store.put(base + "a/x", new byte[]{1});
+        faults.delimitedListsNotImplemented = true;
+
+        StoreAccessException e = assertThrows(StoreAccessException.class, () -> store.listFolder(base));
+
+        assertEquals(StorageConfig.S3_ENDPOINT, e.configKey());
+        assertTrue(e.getMessage().contains("does not implement ListObjectsV2 with a delimiter"), e.getMessage());
+        assertFalse(e.getMessage().contains(StorageConfig.S3_CHECKSUM), e.getMessage());
+        assertEquals(List.of(new StoredObject(base + "a/x", 1)), store.list(base)); // flat listings still work
+    }
+
+    @Test
+    void aStoreWithoutDeleteIsToldSoAndNotToDropTheChecksum() throws IOException {
+        store.put(base + "probe", new byte[]{1});
+        faults.failingDeletes.set(1);
+        faults.deleteError = FaultyBlobStore.answer(501, "NotImplemented", "not implemented");
+
+        StoreAccessException e = assertThrows(StoreAccessException.class, () -> store.delete(base + "probe"));
+
+        assertEquals(StorageConfig.S3_ENDPOINT, e.configKey());
+        assertTrue(e.getMessage().contains("does not implement DeleteObject"), e.getMessage());
+        assertFalse(e.getMessage().contains(StorageConfig.S3_CHECKSUM), e.getMessage());
     }
 
     @Test
