@@ -31,7 +31,7 @@ import java.util.OptionalLong;
  *   <li>in a recorded gap ({@link OffsetGap}): joins, the operator backs up what the backup had
  *       recorded as missing;</li>
  *   <li>below the first stored offset, with a timestamp no later than the newest stored record's
- *       (or none): joins; an operator's reset to older records of the same topic, which the backup
+ *       (or when the record or the stored segments have no timestamps): joins; an operator's reset to older records of the same topic, which the backup
  *       had started after;</li>
  *   <li>below the first stored offset with a later timestamp than every stored record, or between
  *       stored segments outside any recorded gap (offsets the topic never delivered to the backup):
@@ -55,7 +55,9 @@ import java.util.OptionalLong;
  *       The backup stops with a {@link ConnectException} naming {@code auto.offset.reset}, rather
  *       than rewinding to {@code F} again (with {@code latest} that can overshoot again whenever
  *       {@code F} ages out, and the offsets between {@code L} and {@code F} would be a guessed gap).
- *       Nothing past the stored chain was committed, so after the fix a restart loses nothing.</li>
+ *       Nothing past the stored chain was committed, so after the fix a restart loses nothing. With
+ *       {@code earliest}, this happens only when retention deletes {@code F} between the two reads;
+ *       a restart then resumes normally.</li>
  * </ul>
  * The rewind is requested only after a put() that did not fail, because Connect delivers a failed
  * batch again before it seeks: the first batch after the request is then the rewound one.
@@ -138,9 +140,8 @@ final class ChainResume {
                     log.debug("{}: first record delivered is offset {}, after the last stored offset {}; rewinding "
                             + "to {} to check that the topic still holds the records the backup stored", partition,
                             offset, chainEnd, chainEnd);
-                    firstSkipped = offset;
                 }
-                firstSkipped = Math.min(firstSkipped, offset);
+                firstSkipped = state == State.FIRST_RECORD ? offset : Math.min(firstSkipped, offset);
                 state = State.REWIND_PENDING;
                 return true;
             }
@@ -159,7 +160,8 @@ final class ChainResume {
             return;
         }
         if (offset < chain.firstOffset()) {
-            if (timestamp == null || timestamp < 0 || timestamp <= chain.newestTimestamp()) {
+            if (timestamp == null || timestamp < 0 || chain.newestTimestamp() == SegmentDescriptor.NONE
+                    || timestamp <= chain.newestTimestamp()) {
                 return;
             }
             throw recreated(partition, "Offset " + offset + " of " + partition + " (timestamp " + timestamp
@@ -185,7 +187,8 @@ final class ChainResume {
                     + "that are still in the topic. Set auto.offset.reset to earliest (the connector's "
                     + "consumer.override.auto.offset.reset, or the worker's consumer.auto.offset.reset) and "
                     + "restart the task; nothing after offset " + chainEnd + " of " + partition + " was committed, "
-                    + "so no record is skipped.");
+                    + "so no record is skipped. (If it is earliest already, retention deleted offset " + firstSkipped
+                    + " during the rewind: restart the task.)");
         }
         if (offset > chainEnd + 1) {
             recordGap(new OffsetGap(partition, chainEnd + 1, offset - 1), timestamp, nowMillis);

@@ -30,7 +30,11 @@ import java.util.OptionalLong;
  *   <li>after an assignment, nothing is appended before the stored chain is joined
  *       ({@link ChainResume}): the first record checked is the chain's last stored offset (the
  *       consumer is rewound to it), and offsets that are gone from the topic are recorded as a gap
- *       before the segment that follows them.</li>
+ *       before the segment that follows them;</li>
+ *   <li>a first record at or below the chain's end that no stored segment holds is appended only
+ *       when a recorded gap covers it, or when it precedes the chain and is no newer than its
+ *       newest record (an operator's reset to older records of the same topic); otherwise the
+ *       topic was created again and the backup of the partition stops ({@link ChainResume}).</li>
  * </ul>
  */
 final class PartitionBackup {

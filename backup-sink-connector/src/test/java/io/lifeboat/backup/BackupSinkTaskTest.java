@@ -379,6 +379,23 @@ class BackupSinkTaskTest {
     }
 
     @Test
+    void resetBeforeAChainOfRecordsWithoutTimestampsIsNotRefused() throws IOException {
+        BackupSinkTask first = startTask(props(), P0);
+        List<SinkRecord> untimed = new ArrayList<>();
+        for (long o = 1000; o <= 1002; o++) {
+            untimed.add(new SinkRecord(P0.topic(), P0.partition(), null, null, Schema.OPTIONAL_BYTES_SCHEMA,
+                    ("old-" + o).getBytes(StandardCharsets.UTF_8), o, null, TimestampType.NO_TIMESTAMP_TYPE));
+        }
+        first.put(untimed);
+        first.stop();
+        assertEquals(SegmentDescriptor.NONE, segments(P0).get(0).maxTimestamp());
+
+        BackupSinkTask second = startTask(props(), P0);
+        second.put(records(P0, 990, 991));
+        assertEquals(990L, second.preCommit(Map.of()).get(P0).offset(), "990..991 are spooled");
+    }
+
+    @Test
     void recreatedTopicWhoseFirstOffsetFallsBetweenStoredSegmentsIsAnError() throws IOException {
         // 3..5 were never delivered to the backup (transaction markers): the chain is 0..2, then 6..8 with prev=2.
         BackupSinkTask first = startTask(props(), P0);
