@@ -186,8 +186,8 @@ final class ChainResume {
                     + "topic and the consumer's auto.offset.reset is not earliest, so it jumped ahead over records "
                     + "that are still in the topic. Set auto.offset.reset to earliest (the connector's "
                     + "consumer.override.auto.offset.reset, or the worker's consumer.auto.offset.reset) and "
-                    + "restart the task; nothing after offset " + chainEnd + " of " + partition + " was committed, "
-                    + "so no record is skipped. (If it is earliest already, retention deleted offset " + firstSkipped
+                    + "restart the task; this task committed nothing for " + partition + ", so no record is "
+                    + "skipped. (If it is earliest already, retention deleted offset " + firstSkipped
                     + " during the rewind: restart the task.)");
         }
         if (offset > chainEnd + 1) {
