@@ -19,6 +19,7 @@ import java.util.Map;
 final class BackupSinkValidator {
 
     static final String ISOLATION_LEVEL = "consumer.override.isolation.level";
+    static final String AUTO_OFFSET_RESET = "consumer.override.auto.offset.reset";
 
     static Config validate(Map<String, String> props, Config base) {
         Map<String, ConfigValue> results = new LinkedHashMap<>();
@@ -32,6 +33,12 @@ final class BackupSinkValidator {
         if (isolation == null || !isolation.trim().equalsIgnoreCase("read_committed")) {
             ExactCopyRules.addError(results, ISOLATION_LEVEL, ISOLATION_LEVEL + " must be read_committed: "
                     + "otherwise the backup reads records of aborted transactions, and a restore would bring them back");
+        }
+        String reset = props.get(AUTO_OFFSET_RESET);
+        if (reset != null && !reset.trim().equalsIgnoreCase("earliest")) {
+            ExactCopyRules.addError(results, AUTO_OFFSET_RESET, AUTO_OFFSET_RESET + " must be earliest (or left out), "
+                    + "not " + reset.trim() + ": when the last offset the backup stored is gone from the topic, any "
+                    + "other reset makes the backup jump past records that are still in the topic, or fail");
         }
         ExactCopyRules.rejectTransforms(props, results, "a backup");
         ExactCopyRules.rejectNotYetSupported(props, results, List.of("source.cluster.bootstrap.servers"));

@@ -7,14 +7,10 @@ import io.lifeboat.core.segment.OpenSpoolFiles;
 import io.lifeboat.core.segment.RecordEncoder;
 import io.lifeboat.core.segment.SegmentSpool;
 import io.lifeboat.core.storage.ObjectStore;
-import io.lifeboat.core.storage.StoredObject;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.errors.ConnectException;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -34,7 +30,11 @@ import java.util.OptionalLong;
  *   <li>after an assignment, nothing is appended before the stored chain is joined
  *       ({@link ChainResume}): the first record checked is the chain's last stored offset (the
  *       consumer is rewound to it), and offsets that are gone from the topic are recorded as a gap
- *       before the segment that follows them.</li>
+ *       before the segment that follows them;</li>
+ *   <li>a first record at or below the chain's end that no stored segment holds is appended only
+ *       when a recorded gap covers it, or when it precedes the chain and is no newer than its
+ *       newest record (an operator's reset to older records of the same topic); otherwise the
+ *       topic was created again and the backup of the partition stops ({@link ChainResume}).</li>
  * </ul>
  */
 final class PartitionBackup {
@@ -46,10 +46,8 @@ final class PartitionBackup {
     private final BackupLayout layout;
     private final ChainResume resume;
 
-    /** Segments in the store when the first record arrived; null before that and after catch-up. */
-    private List<SegmentDescriptor> existing;
-    /** Last offset of {@link #existing}, once known. */
-    private Long storedChainEnd;
+    /** What the store held of the partition when the first record arrived; null before that and after catch-up. */
+    private StoredChain stored;
     private boolean caughtUp;
     private long previousLastOffset = SegmentDescriptor.NONE;
     private long lastSeenOffset = -1;
@@ -77,7 +75,7 @@ final class PartitionBackup {
             return;
         }
         if (!caughtUp) {
-            if (!resume.joined() && resume.skip(offset, record.timestamp(), storedChainEnd(), nowMillis)) {
+            if (!resume.joined() && resume.skip(offset, record.timestamp(), storedChain(), nowMillis)) {
                 return;
             }
             if (isAlreadyStored(offset, record.timestamp())) {
@@ -159,27 +157,25 @@ final class PartitionBackup {
      * both in one backup set would make a restore interleave them, so that is an error.
      */
     private boolean isAlreadyStored(long offset, Long timestamp) throws IOException {
-        for (SegmentDescriptor segment : existingSegments()) {
-            if (segment.covers(offset)) {
-                if (!admitsTimestamp(segment, timestamp)) {
-                    throw new ConnectException("Offset " + offset + " of " + partition + " (timestamp " + timestamp
-                            + ") is already in the backup, in segment " + layout.segmentKey(segment) + " of records "
-                            + "with timestamps " + segment.minTimestamp() + ".." + segment.maxTimestamp() + ": the "
-                            + "topic was deleted and created again since it was backed up. Back it up into a new "
-                            + "storage.prefix so that one backup set holds one incarnation of the topic; the backup of "
-                            + partition + " stopped here and stored nothing of the new topic.");
-                }
-                previousLastOffset = Math.max(previousLastOffset, segment.lastOffset());
-                lastStoredOffset = Math.max(lastStoredOffset, segment.lastOffset());
-                return true;
+        StoredChain chain = storedChain();
+        Optional<SegmentDescriptor> covering = chain.segmentCovering(offset);
+        if (covering.isPresent()) {
+            SegmentDescriptor segment = covering.get();
+            if (!admitsTimestamp(segment, timestamp)) {
+                throw ChainResume.recreated(partition, "Offset " + offset + " of " + partition + " (timestamp "
+                        + timestamp + ") is already in the backup, in segment " + layout.segmentKey(segment)
+                        + " of records with timestamps " + segment.minTimestamp() + ".." + segment.maxTimestamp());
             }
+            previousLastOffset = Math.max(previousLastOffset, segment.lastOffset());
+            lastStoredOffset = Math.max(lastStoredOffset, segment.lastOffset());
+            return true;
         }
-        for (SegmentDescriptor segment : existing) {
+        for (SegmentDescriptor segment : chain.segments()) {
             if (segment.lastOffset() < offset) {
                 previousLastOffset = Math.max(previousLastOffset, segment.lastOffset());
             }
         }
-        existing = null;
+        stored = null;
         caughtUp = true;
         return false;
     }
@@ -192,30 +188,11 @@ final class PartitionBackup {
                 && timestamp >= segment.minTimestamp() && timestamp <= segment.maxTimestamp();
     }
 
-    /** Last offset of the partition's segments in the store, or {@link SegmentDescriptor#NONE}. */
-    private long storedChainEnd() throws IOException {
-        if (storedChainEnd == null) {
-            long end = SegmentDescriptor.NONE;
-            for (SegmentDescriptor segment : existingSegments()) {
-                end = Math.max(end, segment.lastOffset());
-            }
-            storedChainEnd = end;
+    /** The partition's segments in the store, listed once per assignment. */
+    private StoredChain storedChain() throws IOException {
+        if (stored == null) {
+            stored = StoredChain.load(partition, store, layout);
         }
-        return storedChainEnd;
-    }
-
-    private List<SegmentDescriptor> existingSegments() throws IOException {
-        if (existing == null) {
-            existing = loadExistingSegments();
-        }
-        return existing;
-    }
-
-    private List<SegmentDescriptor> loadExistingSegments() throws IOException {
-        List<SegmentDescriptor> segments = new ArrayList<>();
-        for (StoredObject object : store.list(layout.segmentsPrefix(partition))) {
-            layout.parseSegmentKey(object.key()).ifPresent(segments::add);
-        }
-        return segments;
+        return stored;
     }
 }

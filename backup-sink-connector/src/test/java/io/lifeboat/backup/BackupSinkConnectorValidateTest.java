@@ -85,6 +85,19 @@ class BackupSinkConnectorValidateTest {
     }
 
     @Test
+    void anAutoOffsetResetOtherThanEarliestIsRejected() {
+        Map<String, String> props = valid();
+        props.put("consumer.override.auto.offset.reset", "latest");
+        List<String> messages = errors(props).get("consumer.override.auto.offset.reset");
+        assertEquals(1, messages.size(), String.valueOf(messages));
+        assertTrue(messages.get(0).contains("consumer.override.auto.offset.reset must be earliest"), messages.get(0));
+        props.put("consumer.override.auto.offset.reset", "none");
+        assertTrue(errors(props).containsKey("consumer.override.auto.offset.reset"));
+        props.put("consumer.override.auto.offset.reset", "Earliest");
+        assertEquals(Map.of(), errors(props));
+    }
+
+    @Test
     void contractKeysOfLaterVersionsAreRejectedNotIgnored() {
         Map<String, String> props = valid();
         props.put("source.cluster.bootstrap.servers", "source:9092");

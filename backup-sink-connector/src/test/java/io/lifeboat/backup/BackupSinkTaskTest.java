@@ -345,6 +345,144 @@ class BackupSinkTaskTest {
     }
 
     @Test
+    void recreatedTopicIsAnErrorWhenTheStoredChainStartsAfterOffsetZero() throws IOException {
+        // The backup started on a topic with retention: its chain is 1000..1005, prev=none.
+        BackupSinkTask first = startTask(props(), P0);
+        first.put(records(P0, 1000, 1005));
+        first.stop();
+        List<SegmentDescriptor> before = segments(P0);
+
+        // The topic was deleted and created again: its committed offsets went with it, the consumer starts at 0.
+        BackupSinkTask second = startTask(props(), P0);
+        ConnectException e = assertThrows(ConnectException.class, () -> second.put(newIncarnation(P0, 0, 2)));
+        assertTrue(e.getMessage().contains("Offset 0 of orders-0"), e.getMessage());
+        assertTrue(e.getMessage().contains("1000..1005"), e.getMessage());
+        assertTrue(e.getMessage().contains("deleted and created again"), e.getMessage());
+        assertTrue(e.getMessage().contains("new storage.prefix"), e.getMessage());
+        assertTrue(second.preCommit(Map.of()).isEmpty(), "nothing of the new topic is claimed");
+        assertEquals(before, segments(P0), "nothing of the new topic was mixed into the backup set");
+        assertEquals(List.of(), gapKeys());
+    }
+
+    @Test
+    void resetToRecordsBeforeTheFirstStoredSegmentOfTheSameTopicIsBackedUp() throws IOException {
+        BackupSinkTask first = startTask(props(), P0);
+        first.put(records(P0, 1000, 1005));
+        first.stop();
+
+        // The operator reset the group to the topic's earliest offset, 990: older records of the same topic.
+        BackupSinkTask second = startTask(props(), P0);
+        second.put(records(P0, 990, 992));
+        assertEquals(Map.of(), rewinds(second));
+        assertEquals(993L, second.preCommit(Map.of()).get(P0).offset());
+        assertTrue(storedRecords(P0).stream().map(BackupRecord::offset).toList().containsAll(List.of(990L, 991L, 992L)));
+    }
+
+    @Test
+    void resetBeforeAChainOfRecordsWithoutTimestampsIsNotRefused() throws IOException {
+        BackupSinkTask first = startTask(props(), P0);
+        List<SinkRecord> untimed = new ArrayList<>();
+        for (long o = 1000; o <= 1002; o++) {
+            untimed.add(new SinkRecord(P0.topic(), P0.partition(), null, null, Schema.OPTIONAL_BYTES_SCHEMA,
+                    ("old-" + o).getBytes(StandardCharsets.UTF_8), o, null, TimestampType.NO_TIMESTAMP_TYPE));
+        }
+        first.put(untimed);
+        first.stop();
+        assertEquals(SegmentDescriptor.NONE, segments(P0).get(0).maxTimestamp());
+
+        BackupSinkTask second = startTask(props(), P0);
+        second.put(records(P0, 990, 991));
+        assertEquals(990L, second.preCommit(Map.of()).get(P0).offset(), "990..991 are spooled");
+    }
+
+    @Test
+    void recreatedTopicWhoseFirstOffsetFallsBetweenStoredSegmentsIsAnError() throws IOException {
+        // 3..5 were never delivered to the backup (transaction markers): the chain is 0..2, then 6..8 with prev=2.
+        BackupSinkTask first = startTask(props(), P0);
+        first.put(records(P0, 0, 2));
+        first.put(records(P0, 6, 8));
+        first.stop();
+        assertEquals(2L, segments(P0).get(1).previousLastOffset());
+
+        BackupSinkTask second = startTask(props(), P0);
+        ConnectException e = assertThrows(ConnectException.class, () -> second.put(newIncarnation(P0, 4, 5)));
+        assertTrue(e.getMessage().contains("Offset 4 of orders-0"), e.getMessage());
+        assertTrue(e.getMessage().contains("deleted and created again"), e.getMessage());
+        assertEquals(2, segments(P0).size());
+    }
+
+    @Test
+    void resetIntoARecordedGapIsNotRefused() throws IOException {
+        BackupSinkTask first = startTask(props(), P0);
+        first.put(records(P0, 0, 5));
+        first.stop();
+        BackupSinkTask second = startTask(props(), P0);
+        second.put(records(P0, 20, 22));
+        second.put(records(P0, 20, 22));
+        second.stop();
+        assertEquals(List.of("set1/gaps/orders/000000/00000000000000000006-00000000000000000019"), gapKeys());
+
+        // The operator puts the group back to 10, inside the recorded hole, to back up what is there.
+        BackupSinkTask third = startTask(props(), P0);
+        third.put(records(P0, 10, 11));
+        assertEquals(10L, third.preCommit(Map.of()).get(P0).offset(), "10..11 are spooled");
+    }
+
+    @Test
+    void offsetsThatStartedOverBelowTheRewindAreAnError() throws IOException {
+        BackupSinkTask first = startTask(props(), P0);
+        first.put(records(P0, 1000, 1005));
+        first.stop();
+
+        BackupSinkTask second = startTask(props(), P0);
+        second.put(records(P0, 1006, 1007));
+        assertEquals(Map.of(P0, 1005L), rewinds(second));
+        // Positioned at 1005, the consumer got offset 0 first: the topic's offsets started over.
+        ConnectException e = assertThrows(ConnectException.class, () -> second.put(newIncarnation(P0, 0, 2)));
+        assertTrue(e.getMessage().contains("offset 0 of orders-0"), e.getMessage());
+        assertTrue(e.getMessage().contains("1000..1005"), e.getMessage());
+        assertTrue(e.getMessage().contains("deleted and created again"), e.getMessage());
+        assertTrue(second.preCommit(Map.of()).isEmpty());
+        assertEquals(2, segments(P0).size());
+        assertEquals(List.of(), gapKeys());
+    }
+
+    @Test
+    void aRewindThatOvershootsTheFirstDeliveredOffsetIsAnErrorNotAGap() throws IOException {
+        BackupSinkTask first = startTask(props(), P0);
+        first.put(records(P0, 0, 5));
+        first.stop();
+
+        // The consumer starts at the committed 8 (6..7 were transaction markers); 5 aged out meanwhile, and
+        // auto.offset.reset=latest makes the rewind to 5 land at the partition's end, 30.
+        BackupSinkTask second = startTask(props(), P0);
+        second.put(records(P0, 8, 9));
+        assertEquals(Map.of(P0, 5L), rewinds(second));
+        ConnectException e = assertThrows(ConnectException.class, () -> second.put(records(P0, 30, 31)));
+        assertTrue(e.getMessage().contains("auto.offset.reset"), e.getMessage());
+        assertTrue(e.getMessage().contains("orders-0"), e.getMessage());
+        assertTrue(e.getMessage().contains("offset 30"), e.getMessage());
+        assertTrue(e.getMessage().contains("offset 8"), e.getMessage());
+        assertEquals(List.of(), gapKeys(), "records 8..29 were in the topic: no gap is recorded for them");
+        assertTrue(second.preCommit(Map.of()).isEmpty(), "nothing past the stored chain is committed");
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), storedRecords(P0).stream().map(BackupRecord::offset).toList());
+    }
+
+    @Test
+    void aGapAfterTheRewindEndsBeforeTheFirstDeliveredOffset() throws IOException {
+        BackupSinkTask first = startTask(props(), P0);
+        first.put(records(P0, 0, 5));
+        first.stop();
+
+        // First delivered 20; after the rewind to 5 (gone) the topic's first record is 12.
+        BackupSinkTask second = startTask(props(), P0);
+        second.put(records(P0, 20, 21));
+        assertEquals(Map.of(P0, 5L), rewinds(second));
+        second.put(records(P0, 12, 14));
+        assertEquals(List.of("set1/gaps/orders/000000/00000000000000000006-00000000000000000011"), gapKeys());
+    }
+
+    @Test
     void revokedPartitionUploadsItsOpenSegmentAndTheNextOwnerSkipsIt() throws IOException {
         BackupSinkTask task = startTask(props(), P0, P1);
         task.put(records(P0, 0, 1));

@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A backup that starts again on a partition whose stored chain no longer matches the topic: the topic
- * was created again with more records than the backup holds (the task fails and stores nothing of the
- * new topic), or records were deleted before the backup read them (a gap object records the hole and
+ * was created again, with more records than the backup holds or with offsets that start below the
+ * stored chain (the task fails and stores nothing of the new topic), or records were deleted before the backup read them (a gap object records the hole and
  * the backup goes on).
  */
 class BackupChainResumeIT {
@@ -84,6 +84,51 @@ class BackupChainResumeIT {
         BackupLayout layout = new BackupLayout("incarnation/");
         List<BackupRecord> stored = storedRecords(layout, tp);
         assertEquals(100, stored.size(), "the backup set holds the old topic only");
+        for (BackupRecord r : stored) {
+            assertTrue(new String(r.value(), StandardCharsets.UTF_8).startsWith("old-"), "record " + r.offset());
+        }
+        assertEquals(List.of(), keys(layout.gapsPrefix()));
+        KAFKA.progress().deleteConnector(backup, TIMEOUT);
+    }
+
+    @Test
+    void aTopicCreatedAgainIsRefusedWhenTheStoredChainStartsAfterOffsetZero() throws Exception {
+        String topic = "retained.orders";
+        TopicPartition tp = new TopicPartition(topic, 0);
+        String backup = "retained-backup";
+        createTopic(topic);
+        produce(topic, "old-", 100);
+        // Retention took offsets below 50 before the backup started: its chain is 50..99, with no predecessor.
+        KAFKA.connect().admin().deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(50))).all()
+                .get(30, TimeUnit.SECONDS);
+        TopicSnapshot old = TopicSnapshot.read(KAFKA.bootstrapServers(), topic, TIMEOUT);
+        assertEquals(50, old.records(0).get(0).offset());
+        Map<String, String> config = ConnectorConfigs.backup(backup, List.of(topic),
+                ConnectorConfigs.filesystemStorage(root, "retained"));
+        config.put("segment.max.records", "30");
+        KAFKA.configure(config);
+        KAFKA.progress().awaitBackupCaughtUp(backup, List.of(old), TIMEOUT);
+        stop(backup);
+
+        // The committed offsets go with the deleted topic: the consumer of the new topic starts at offset 0.
+        KAFKA.topics().deleteAndAwait(List.of(topic), TIMEOUT);
+        createTopic(topic);
+        produce(topic, "new-", 30);
+        TopicSnapshot recreated = TopicSnapshot.read(KAFKA.bootstrapServers(), topic, TIMEOUT);
+        KAFKA.connect().cluster().resumeConnector(backup);
+
+        ConnectorProgress.ConnectorFailedException failure = assertThrows(ConnectorProgress.ConnectorFailedException.class,
+                () -> KAFKA.progress().awaitBackupCaughtUp(backup, List.of(recreated), TIMEOUT),
+                "the backup must fail rather than store the new topic as a second chain beside the old one");
+        String message = failure.getMessage();
+        assertTrue(message.contains("Offset 0 of " + tp), message);
+        assertTrue(message.contains("offsets 50..99"), message);
+        assertTrue(message.contains("deleted and created again"), message);
+        assertTrue(message.contains("new storage.prefix"), message);
+
+        BackupLayout layout = new BackupLayout("retained/");
+        List<BackupRecord> stored = storedRecords(layout, tp);
+        assertEquals(50, stored.size(), "the backup set holds the old topic only");
         for (BackupRecord r : stored) {
             assertTrue(new String(r.value(), StandardCharsets.UTF_8).startsWith("old-"), "record " + r.offset());
         }
