@@ -5,17 +5,14 @@ import io.lifeboat.core.WorkFolderException;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.storage.FilesystemObjectStore;
-import io.lifeboat.core.storage.FolderListing;
+import io.lifeboat.core.storage.ForwardingStore;
 import io.lifeboat.core.storage.ObjectStore;
-import io.lifeboat.core.storage.StoredObject;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,7 +68,7 @@ class SegmentFetcherTest {
 
     @Test
     void aStoreStreamThatBreaksMidwayIsTheStoresFailureNotTheFolders() throws IOException {
-        BreakingStore store = new BreakingStore(new FilesystemObjectStore(root));
+        ForwardingStore store = new ForwardingStore(new FilesystemObjectStore(root)).breakingStreamsAfter(100);
         SegmentDescriptor segment = writeSegment(store);
         Path work = Files.createDirectories(scratch.resolve("restore-task-2"));
 
@@ -82,77 +79,6 @@ class SegmentFetcherTest {
                 e.getMessage());
         try (var left = Files.list(work)) {
             assertEquals(0, left.count(), "the partial copy is removed");
-        }
-    }
-
-    /** A store whose object streams fail after their first bytes, as a connection reset does. */
-    private static final class BreakingStore implements ObjectStore {
-        private final ObjectStore store;
-
-        BreakingStore(ObjectStore store) {
-            this.store = store;
-        }
-
-        @Override
-        public InputStream open(String key) throws IOException {
-            return new FilterInputStream(store.open(key)) {
-                private int left = 100;
-
-                @Override
-                public int read() throws IOException {
-                    return read(new byte[1], 0, 1);
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    if (left <= 0) {
-                        throw new IOException("Connection reset");
-                    }
-                    int n = super.read(b, off, Math.min(len, left));
-                    left -= Math.max(n, 0);
-                    return n;
-                }
-            };
-        }
-
-        @Override
-        public void put(String key, Path file) throws IOException {
-            store.put(key, file);
-        }
-
-        @Override
-        public void put(String key, byte[] content) throws IOException {
-            store.put(key, content);
-        }
-
-        @Override
-        public void delete(String key) throws IOException {
-            store.delete(key);
-        }
-
-        @Override
-        public List<StoredObject> list(String prefix) throws IOException {
-            return store.list(prefix);
-        }
-
-        @Override
-        public FolderListing listFolder(String prefix) throws IOException {
-            return store.listFolder(prefix);
-        }
-
-        @Override
-        public void checkAccess(String prefix, Access access) throws IOException {
-            store.checkAccess(prefix, access);
-        }
-
-        @Override
-        public String describe() {
-            return store.describe();
-        }
-
-        @Override
-        public void close() {
-            store.close();
         }
     }
 }

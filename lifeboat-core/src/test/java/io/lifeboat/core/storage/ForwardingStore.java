@@ -19,6 +19,7 @@ public final class ForwardingStore implements ObjectStore {
     private final List<StoredObject> extra = new ArrayList<>();
     private final AtomicInteger opens = new AtomicInteger();
     private volatile String refusedOpens;
+    private volatile int breakStreamsAfter = -1;
 
     public ForwardingStore(ObjectStore store) {
         this.store = store;
@@ -33,6 +34,12 @@ public final class ForwardingStore implements ObjectStore {
     /** From now on, opening an object whose key starts with {@code prefix} fails as a refusing store would. */
     public ForwardingStore refusingOpensUnder(String prefix) {
         refusedOpens = prefix;
+        return this;
+    }
+
+    /** From now on, every object's stream fails after {@code bytes} bytes, as a connection reset does. */
+    public ForwardingStore breakingStreamsAfter(int bytes) {
+        breakStreamsAfter = bytes;
         return this;
     }
 
@@ -58,7 +65,8 @@ public final class ForwardingStore implements ObjectStore {
         if (refused != null && key.startsWith(refused)) {
             throw new IOException("could not get " + describe() + "/" + key + " (GetObject): access denied (403)");
         }
-        return store.open(key);
+        int breakAfter = breakStreamsAfter;
+        return breakAfter < 0 ? store.open(key) : new BreakingStream(store.open(key), breakAfter);
     }
 
     @Override
@@ -108,5 +116,31 @@ public final class ForwardingStore implements ObjectStore {
     @Override
     public void close() {
         store.close();
+    }
+
+    /** A stream that fails with "Connection reset" once it has served its bytes. */
+    private static final class BreakingStream extends java.io.FilterInputStream {
+        private int left;
+
+        BreakingStream(InputStream in, int bytes) {
+            super(in);
+            this.left = bytes;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                throw new IOException("Connection reset");
+            }
+            int n = super.read(b, off, Math.min(len, left));
+            left -= Math.max(n, 0);
+            return n;
+        }
     }
 }
