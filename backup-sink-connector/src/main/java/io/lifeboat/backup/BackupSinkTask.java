@@ -8,6 +8,7 @@ import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.segment.OpenSpoolFiles;
 import io.lifeboat.core.segment.RecordEncoder;
 import io.lifeboat.core.segment.SegmentFileWriter;
+import io.lifeboat.core.storage.ChecksumMismatchException;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.ObjectStores;
 import io.lifeboat.core.storage.StoreAccessException;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
@@ -130,8 +132,8 @@ public class BackupSinkTask extends SinkTask {
     /**
      * A setting the store rejects (no such bucket, unknown credentials, wrong region, no permission to
      * write) fails the task at once, naming the key to fix, instead of retrying forever. A store that
-     * cannot be reached or answers with a server error right now, and credentials not found yet, are
-     * retried with the records. The check lists the prefix, then writes and deletes a small object
+     * cannot be reached or answers with a server error right now, a host that does not resolve right
+     * now (validate() names a mistyped one), and credentials not found yet, are retried with the records. The check lists the prefix, then writes and deletes a small object
      * ({@link WriteProbe}), with a client that gives up within seconds, so start() does not hang.
      */
     private void checkAccess(BackupSinkConfig config) {
@@ -139,7 +141,22 @@ public class BackupSinkTask extends SinkTask {
             check.checkAccess(layout.prefix(), ObjectStore.Access.WRITE);
             WriteProbe.run(check, layout.writeCheckKey(config.connectorName(), config.taskNumber()),
                     "task " + config.taskNumber() + " of connector " + config.connectorName());
+        } catch (ChecksumMismatchException e) {
+            // the probe is a few bytes sent with the check client's two attempts: a body changed on its way
+            // twice is far less likely than a store that does not understand the SDK's checksum headers
+            String message = "Cannot back up to " + store.describe() + ": the store answered a checksum mismatch "
+                    + "to the start-up write-check object on every attempt, so it does not accept the checksum "
+                    + "headers the AWS SDK sends: set " + StorageConfig.S3_CHECKSUM + " to NONE (" + e.getMessage() + ")";
+            stopLocked();
+            throw new ConnectException(message, e);
         } catch (StoreAccessException e) {
+            if (hasUnknownHost(e)) {
+                // validate() has already named a mistyped host; here a name that does not resolve at this
+                // moment (a DNS blip while the worker starts) is waited out with the records
+                log.warn("The store's host does not resolve now; the backup retries with the records (check {} if "
+                        + "this lasts): {}", e.configKey(), e.getMessage());
+                return;
+            }
             if (!e.isMissingCredentials()) {
                 String message = "Cannot back up to " + store.describe() + ": " + e.getMessage() + " (fix "
                         + e.configKey() + ")";
@@ -151,6 +168,15 @@ public class BackupSinkTask extends SinkTask {
         } catch (IOException | RuntimeException e) {
             log.warn("Cannot check {} now; the backup retries with the records: {}", store.describe(), e.getMessage());
         }
+    }
+
+    private static boolean hasUnknownHost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -185,10 +185,11 @@ final class ChainResume {
                     + firstSkipped + " that the topic held just before: offset " + chainEnd + " is gone from the "
                     + "topic and the consumer's auto.offset.reset is not earliest, so it jumped ahead over records "
                     + "that are still in the topic. Set auto.offset.reset to earliest (the connector's "
-                    + "consumer.override.auto.offset.reset, or the worker's consumer.auto.offset.reset) and "
-                    + "restart the task; this task committed nothing for " + partition + ", so no record is "
-                    + "skipped. (If it is earliest already, retention deleted offset " + firstSkipped
-                    + " during the rewind: restart the task.)");
+                    + "consumer.override.auto.offset.reset, or the worker's consumer.auto.offset.reset) BEFORE "
+                    + "restarting the task: nothing after offset " + chainEnd + " of " + partition + " is committed, "
+                    + "but a restart with the same setting jumps ahead again and records offsets up to " + offset
+                    + " as a gap, although the topic still holds records among them. (If it is earliest already, "
+                    + "retention deleted offset " + firstSkipped + " during the rewind: restart the task.)");
         }
         if (offset > chainEnd + 1) {
             recordGap(new OffsetGap(partition, chainEnd + 1, offset - 1), timestamp, nowMillis);

@@ -175,10 +175,24 @@ class BackupStoreFailuresTest {
 
         RetriableException e = assertThrows(RetriableException.class, () -> task.put(records(0, 2)));
         assertTrue(e.getMessage().contains("400 BadDigest"), e.getMessage());
-        assertFalse(e.getMessage().contains(StorageConfig.S3_CHECKSUM + " to NONE"), e.getMessage());
+        assertTrue(e.getMessage().contains("keep " + StorageConfig.S3_CHECKSUM + "; only if every upload"),
+                e.getMessage());
 
         task.put(records(0, 2)); // Connect delivers the batch again
         assertEquals(1, keys("segments/").size());
+    }
+
+    @Test
+    void aStoreThatAnswersEveryUploadWithAChecksumMismatchFailsTheStartNamingTheChecksumKey() {
+        faults.failingPuts.set(1_000);
+        faults.putError = FaultyBlobStore.answer(400, "XAmzContentSHA256Mismatch",
+                "The provided 'x-amz-content-sha256' header does not match what was computed.");
+
+        ConnectException e = assertThrows(ConnectException.class, () -> startTask(props()));
+
+        assertFalse(e instanceof RetriableException, e.toString());
+        assertTrue(e.getMessage().contains("set " + StorageConfig.S3_CHECKSUM + " to NONE")
+                && e.getMessage().contains("write-check"), e.getMessage());
     }
 
     @Test
@@ -200,5 +214,23 @@ class BackupStoreFailuresTest {
         assertTrue(e.getMessage().contains("no-such-host.invalid")
                 && e.getMessage().contains("check " + StorageConfig.S3_ENDPOINT), e.getMessage());
         assertEquals(1_000L, context.lastTimeout);
+    }
+
+    @Test
+    void aHostThatDoesNotResolveAtTheStartCheckIsWaitedOutNotFatal() {
+        Map<String, String> props = props();
+        Map<String, String> unresolvable = new java.util.HashMap<>(props);
+        unresolvable.put(StorageConfig.S3_ENDPOINT, "http://no-such-host.invalid:9000");
+        // the name does not resolve while the task starts (a DNS blip); it does again for the records
+        BackupSinkTask task = new BackupSinkTask(Time.SYSTEM, S3ObjectStore::create, config ->
+                S3ObjectStore.createForCheck(new StorageConfig(new AbstractConfig(StorageConfig.define(new ConfigDef()),
+                        unresolvable))));
+        tasks.add(task);
+        task.initialize(context);
+        task.start(props);
+        task.open(List.of(P0));
+
+        task.put(records(0, 2));
+        assertEquals(1, keys("segments/").size(), "the records reach the store once the name resolves");
     }
 }

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -250,7 +251,8 @@ public final class WorkDirectory implements AutoCloseable {
                         log.info("Removing {}, the work folder of a task that is gone", p);
                         delete(p);
                     });
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
+            // another task or the heartbeat may be removing the same folder at this moment
             log.warn("Cannot look for abandoned work folders in {}: {}", parent, e.getMessage());
         }
     }
@@ -292,7 +294,7 @@ public final class WorkDirectory implements AutoCloseable {
     private static void delete(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) { // removed by someone else while walking it
             log.warn("Cannot remove the work folder {}: {}", dir, e.getMessage());
         }
     }

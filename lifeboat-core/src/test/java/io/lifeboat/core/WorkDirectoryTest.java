@@ -102,6 +102,29 @@ class WorkDirectoryTest {
     }
 
     /**
+     * The heartbeat and a task starting may remove the same abandoned folder at the same moment: the
+     * one that loses the race must neither fail the task's start nor stop the heartbeat.
+     */
+    @Test
+    void twoCleanupsOfTheSameAbandonedFolderAtOnceFailNothing() throws Exception {
+        try (WorkDirectory live = WorkDirectory.create(parent, "task-")) {
+            age(live.path());
+            for (int round = 0; round < 60; round++) {
+                Path dead = Files.createDirectories(parent.resolve("task-jvm0123456789abcdef-dead-" + round));
+                for (int f = 0; f < 100; f++) {
+                    Files.writeString(dead.resolve("orders-" + f + ".spool"), "x");
+                }
+                age(dead);
+                Thread sweep = new Thread(WorkDirectory::heartbeat);
+                sweep.start();
+                WorkDirectory.create(parent, "task-").close();
+                sweep.join();
+                assertFalse(Files.exists(dead), "round " + round + ": the abandoned folder was not removed");
+            }
+        }
+    }
+
+    /**
      * The abandoned-folder check of a task starting in this JVM must not drop the lock that another
      * task of this JVM holds: then another JVM on the host would take that live folder for
      * abandoned and remove it. The folder is aged so that only its lock protects it.

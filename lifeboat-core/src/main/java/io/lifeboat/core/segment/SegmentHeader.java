@@ -10,6 +10,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -61,6 +62,9 @@ public record SegmentHeader(String topic, int partition, long firstOffset, long 
         } catch (IOException | RuntimeException e) {
             if (e instanceof CorruptSegmentException c) {
                 throw c;
+            }
+            if (e instanceof FileSystemException local) {
+                throw local; // the local copy could not be read (removed, too many open files): not the object's fault
             }
             throw new CorruptSegmentException(where + " has an unreadable header: " + e.getMessage(), e);
         }

@@ -107,9 +107,11 @@ final class S3ErrorClassifier {
                 + (storeMessage == null || storeMessage.isBlank() ? "" : ": " + storeMessage) + ")";
         String text = (code + " " + storeMessage).toLowerCase(Locale.ROOT);
         if (code != null && DIGEST_MISMATCHES.contains(code)) {
-            return new IOException(what + ": the store computed another checksum of the body than the one sent, so "
-                    + "the body changed on its way; sending it again cures that (this is what the checksum is "
-                    + "for: keep " + StorageConfig.S3_CHECKSUM + ")" + answer, e);
+            return new ChecksumMismatchException(what + ": the store computed another checksum of the body than the "
+                    + "one sent, so the body changed on its way; sending it again cures that (this is what the checksum "
+                    + "is for: keep " + StorageConfig.S3_CHECKSUM + "; only if every upload is answered so, the store "
+                    + "does not understand the checksum headers the AWS SDK sends: then set " + StorageConfig.S3_CHECKSUM
+                    + " to NONE)" + answer, e);
         }
         if ("NoSuchBucket".equals(code)) {
             return permanent(StorageConfig.S3_BUCKET, what + ": bucket '" + bucket + "' does not exist" + answer, e);

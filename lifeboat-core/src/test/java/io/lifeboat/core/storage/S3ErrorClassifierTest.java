@@ -43,7 +43,9 @@ class S3ErrorClassifierTest {
 
             assertTransient(e);
             assertTrue(e.getMessage().contains("sending it again") && e.getMessage().contains(code), e.getMessage());
-            assertFalse(e.getMessage().contains("to NONE"), "advice that removes the protection: " + e.getMessage());
+            assertInstanceOf(ChecksumMismatchException.class, e);
+            assertTrue(e.getMessage().contains("keep " + StorageConfig.S3_CHECKSUM + "; only if every upload"),
+                    "the first advice keeps the protection: " + e.getMessage());
         }
     }
 
