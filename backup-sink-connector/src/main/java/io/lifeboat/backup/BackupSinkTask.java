@@ -1,5 +1,6 @@
 package io.lifeboat.backup;
 
+import io.lifeboat.core.Causes;
 import io.lifeboat.core.LifeboatVersion;
 import io.lifeboat.core.RetryBackoff;
 import io.lifeboat.core.WorkDirectory;
@@ -133,8 +134,10 @@ public class BackupSinkTask extends SinkTask {
      * A setting the store rejects (no such bucket, unknown credentials, wrong region, no permission to
      * write) fails the task at once, naming the key to fix, instead of retrying forever. A store that
      * cannot be reached or answers with a server error right now, a host that does not resolve right
-     * now (validate() names a mistyped one), and credentials not found yet, are retried with the records. The check lists the prefix, then writes and deletes a small object
-     * ({@link WriteProbe}), with a client that gives up within seconds, so start() does not hang.
+     * now (validate() names a mistyped one), and credentials not found yet, are retried with the
+     * records. The check lists the prefix, then writes and deletes a small object ({@link WriteProbe}),
+     * with a client that gives up within seconds, so start() does not hang. A store that answers the
+     * probe with a checksum mismatch on every attempt does not understand the SDK's checksum headers.
      */
     private void checkAccess(BackupSinkConfig config) {
         try (ObjectStore check = openCheckStore.apply(config.storage())) {
@@ -150,7 +153,7 @@ public class BackupSinkTask extends SinkTask {
             stopLocked();
             throw new ConnectException(message, e);
         } catch (StoreAccessException e) {
-            if (hasUnknownHost(e)) {
+            if (Causes.find(e, UnknownHostException.class).isPresent()) {
                 // validate() has already named a mistyped host; here a name that does not resolve at this
                 // moment (a DNS blip while the worker starts) is waited out with the records
                 log.warn("The store's host does not resolve now; the backup retries with the records (check {} if "
@@ -168,15 +171,6 @@ public class BackupSinkTask extends SinkTask {
         } catch (IOException | RuntimeException e) {
             log.warn("Cannot check {} now; the backup retries with the records: {}", store.describe(), e.getMessage());
         }
-    }
-
-    private static boolean hasUnknownHost(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof UnknownHostException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

@@ -5,9 +5,11 @@ import io.lifeboat.core.layout.BackupCatalog.PartitionEntry;
 import io.lifeboat.core.layout.BackupCatalog.SegmentEntry;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.BackupSetCheck;
+import io.lifeboat.core.layout.HighWaterMarks;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.StoredObject;
+import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,8 +32,10 @@ public final class ListCommand {
     }
 
     static int list(ObjectStore store, BackupLayout layout, PrintStream out) throws IOException {
+        // marks first, as the restore reads them: partition counts then agree with what a restore creates
+        Map<TopicPartition, HighWaterMarks.Mark> marks = HighWaterMarks.readAll(store, layout);
         BackupCatalog catalog = BackupCatalog.load(store, layout);
-        BackupSetCheck check = BackupSetCheck.of(catalog, Map.of());
+        BackupSetCheck check = BackupSetCheck.of(catalog, marks);
         out.println("Backup set " + catalog.description());
         if (catalog.isEmpty()) {
             out.println("  (empty: no partitions and no segments)");

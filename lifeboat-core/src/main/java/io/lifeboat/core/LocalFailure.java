@@ -5,6 +5,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * What a failed operation on a local folder (a task's work folder, the filesystem store's root)
@@ -31,28 +32,31 @@ public enum LocalFailure {
      * missing, counts as removed.
      */
     public static LocalFailure of(IOException e, Path folder) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String message = String.valueOf(t.getMessage());
-            if (message.contains("Too many open files")) {
-                return TOO_MANY_OPEN_FILES;
-            }
-            if (message.contains("No space left on device") || message.contains("Disk quota exceeded")) {
-                return DISK_FULL;
-            }
-            if (t instanceof AccessDeniedException || message.contains("Permission denied")
-                    || message.contains("Read-only file system")) {
-                return NOT_PERMITTED;
-            }
+        Optional<LocalFailure> named = Causes.of(e).map(LocalFailure::named).flatMap(Optional::stream).findFirst();
+        if (named.isPresent()) {
+            return named.get();
         }
-        if (folder != null && !Files.isDirectory(folder)) {
+        if (folder != null && !Files.isDirectory(folder)
+                || Causes.find(e, NoSuchFileException.class).isPresent()) {
             return REMOVED;
         }
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof NoSuchFileException) {
-                return REMOVED;
-            }
-        }
         return OTHER;
+    }
+
+    /** The cause one throwable of the chain names in its text (or type), if any. */
+    private static Optional<LocalFailure> named(Throwable t) {
+        String message = String.valueOf(t.getMessage());
+        if (message.contains("Too many open files")) {
+            return Optional.of(TOO_MANY_OPEN_FILES);
+        }
+        if (message.contains("No space left on device") || message.contains("Disk quota exceeded")) {
+            return Optional.of(DISK_FULL);
+        }
+        if (t instanceof AccessDeniedException || message.contains("Permission denied")
+                || message.contains("Read-only file system")) {
+            return Optional.of(NOT_PERMITTED);
+        }
+        return Optional.empty();
     }
 
     /** The cause, as a clause naming {@code e}'s own text, such as "the disk is full (No space left on device)". */

@@ -32,9 +32,8 @@ import java.util.stream.Stream;
  * lock for as long as the task runs. When a task starts, and then with every heartbeat while a task
  * of this JVM holds a folder, the folders of tasks that are gone are removed (a worker that crashed
  * leaves its folder behind) from every parent folder this JVM created folders in, for the same name
- * prefix. Nothing in such a folder is needed after
- * its task is gone: spooled records were not committed and will be consumed again, and segment
- * copies are read again from the store.
+ * prefix. Nothing in such a folder is needed after its task is gone: spooled records were not
+ * committed and will be consumed again, and segment copies are read again from the store.
  *
  * <p>A folder is removed only when all of these hold:
  * <ul>

@@ -33,12 +33,7 @@ public final class WorkFolderException extends IOException {
 
     /** The work-folder failure in {@code e}'s cause chain, if any. */
     public static Optional<WorkFolderException> in(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof WorkFolderException local) {
-                return Optional.of(local);
-            }
-        }
-        return Optional.empty();
+        return Causes.find(e, WorkFolderException.class);
     }
 
     public Path folder() {

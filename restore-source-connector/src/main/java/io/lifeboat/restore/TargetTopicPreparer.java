@@ -86,9 +86,9 @@ final class TargetTopicPreparer {
                 long records = ends.get(tp).offset() - starts.get(tp).offset();
                 if (records > 0 && !restored.hasProgress(p, ends.get(tp).offset())) {
                     throw new ConnectException("Target partition " + tp + " already holds " + records + " records "
-                            + "that this restore of " + sourceTopic + " cannot account for (it saved no progress for this "
-                            + "partition in this cluster): the backup would land after "
-                            + "them. Restore into a new or empty topic (restore.topic.mapping), or delete " + targetTopic
+                            + "that this restore of " + sourceTopic + " cannot account for (it saved no progress for "
+                            + "this partition in this cluster): the backup would land after them. Restore into a new "
+                            + "or empty topic (restore.topic.mapping), or delete " + targetTopic
                             + " first. (A worker that died during a restore without exactly-once support can also "
                             + "leave records behind whose progress was not saved; delete the topic and restart.)");
                 }

@@ -4,7 +4,6 @@ import io.lifeboat.core.layout.BackupCatalog.PartitionEntry;
 import io.lifeboat.core.storage.StoredObject;
 import org.apache.kafka.common.TopicPartition;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +28,6 @@ public final class BackupSetCheck {
 
     private static final Comparator<TopicPartition> ORDER =
             Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
-
-    /** One problem: the object at fault and what is wrong. */
-    public record Problem(String objectKey, String message) {
-    }
 
     private final BackupCatalog catalog;
     private final SortedMap<TopicPartition, PartitionChain> chains = new TreeMap<>(ORDER);
@@ -101,18 +96,6 @@ public final class BackupSetCheck {
     /** Every recorded gap, by topic, partition and offset. */
     public List<OffsetGap> gaps() {
         return chains.values().stream().flatMap(c -> c.gaps().stream()).toList();
-    }
-
-    /** Every problem: breaks in the chains, then unrecognized objects. Empty when a restore restores it all. */
-    public List<Problem> problems() {
-        List<Problem> problems = new ArrayList<>();
-        for (PartitionChain chain : chains.values()) {
-            chain.breaks().forEach(b -> problems.add(new Problem(b.objectKey(), b.describe())));
-        }
-        for (StoredObject object : unrecognized()) {
-            problems.add(new Problem(object.key(), unrecognizedMessage(object)));
-        }
-        return problems;
     }
 
     /** Why an unrecognized object is a problem, and the fix. */

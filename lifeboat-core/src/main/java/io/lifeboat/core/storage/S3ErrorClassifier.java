@@ -1,5 +1,6 @@
 package io.lifeboat.core.storage;
 
+import io.lifeboat.core.Causes;
 import io.lifeboat.core.config.S3Checksum;
 import io.lifeboat.core.config.StorageConfig;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -62,7 +63,7 @@ final class S3ErrorClassifier {
         if (e instanceof AwsServiceException answer) {
             return classifyAnswer(what, object, request, answer);
         }
-        UnknownHostException unknownHost = cause(e, UnknownHostException.class);
+        UnknownHostException unknownHost = Causes.find(e, UnknownHostException.class).orElse(null);
         if (unknownHost != null) {
             return unknownHost(what, request, unknownHost, e);
         }
@@ -76,8 +77,8 @@ final class S3ErrorClassifier {
     }
 
     /**
-     * A host that does not resolve is a setting to fix at the access check (validate, a task's start),
-     * where the same settings just failed. In a running task it is more likely a DNS blip (a restarted
+     * A host that does not resolve is a setting to fix at the access check, where validate names it (a
+     * backup task's start check logs it and waits, since a worker may start during a DNS blip). In a running task it is more likely a DNS blip (a restarted
      * resolver), which a wait cures: transient, with the key to check if it lasts. A resolver that says
      * the failure is temporary (EAI_AGAIN) is transient everywhere.
      */
@@ -187,17 +188,5 @@ final class S3ErrorClassifier {
 
     private static StoreAccessException permanent(String key, String message, Throwable cause) {
         return new StoreAccessException(key, message, cause);
-    }
-
-    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return null;
     }
 }

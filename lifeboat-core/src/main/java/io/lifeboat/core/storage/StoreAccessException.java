@@ -1,5 +1,7 @@
 package io.lifeboat.core.storage;
 
+import io.lifeboat.core.Causes;
+
 import java.io.IOException;
 import java.util.Optional;
 
@@ -42,12 +44,7 @@ public final class StoreAccessException extends IOException {
      * failures worth retrying.
      */
     public static Optional<StoreAccessException> permanentCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof StoreAccessException access && !access.missingCredentials) {
-                return Optional.of(access);
-            }
-        }
-        return Optional.empty();
+        return Causes.find(e, StoreAccessException.class, access -> !access.missingCredentials);
     }
 
     /** The config key to fix. */
