@@ -2,8 +2,12 @@ package io.lifeboat.core.layout;
 
 import org.apache.kafka.common.TopicPartition;
 
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,6 +20,7 @@ import java.util.regex.Pattern;
  * {prefix}segments/{topic}/{partition:6}/{first:20}-{last:20}_prev-{p}_ts-{min}-{max}.avro
  * {prefix}gaps/{topic}/{partition:6}/{first missing:20}-{last missing:20}  a recorded hole ({@link OffsetGap})
  * {prefix}_lifeboat/write-check/{connector}-{task}              a backup task's write probe, removed at once
+ * {prefix}metadata/{yyyy-MM-dd}/{taken at:20}_{connector}.json  a metadata snapshot (UTC day, epoch millis)
  * </pre>
  *
  * Offsets are zero-padded to 20 digits so that listing order is offset order; {@code p} is the last
@@ -32,6 +37,10 @@ public final class BackupLayout {
     public static final String GAPS = "gaps/";
     public static final String WRITE_CHECK = "_lifeboat/write-check/";
     public static final String SEGMENT_SUFFIX = ".avro";
+    public static final String METADATA = "metadata/";
+    public static final String SNAPSHOT_SUFFIX = ".json";
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
+    private static final Pattern SNAPSHOT_NAME = Pattern.compile("(\\d{4}-\\d{2}-\\d{2})/(\\d{20})_([A-Za-z0-9._*+%-]+)\\.json");
 
     private static final Pattern SEGMENT_NAME = Pattern.compile(
             "(\\d{20})-(\\d{20})_prev-(\\d{20}|none)_ts-(\\d+|none)-(\\d+|none)\\.avro");
@@ -140,6 +149,37 @@ public final class BackupLayout {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    public String metadataPrefix() {
+        return prefix + METADATA;
+    }
+
+    /** The folder of the snapshots taken on one day (UTC): {@code {prefix}metadata/yyyy-MM-dd/}. */
+    public String metadataDayPrefix(long epochMillis) {
+        return prefix + METADATA + DAY.format(Instant.ofEpochMilli(epochMillis)) + "/";
+    }
+
+    /** The key of the snapshot {@code connector} took at {@code takenAt}; keys of one day sort by time. */
+    public String snapshotKey(String connector, long takenAt) {
+        return metadataDayPrefix(takenAt) + String.format("%020d", takenAt) + "_"
+                + URLEncoder.encode(connector, StandardCharsets.UTF_8) + SNAPSHOT_SUFFIX;
+    }
+
+    /** What a snapshot key names, or empty when the key is not a snapshot of this layout. */
+    public Optional<SnapshotKey> parseSnapshotKey(String key) {
+        if (!key.startsWith(prefix + METADATA)) {
+            return Optional.empty();
+        }
+        Matcher m = SNAPSHOT_NAME.matcher(key.substring((prefix + METADATA).length()));
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        long takenAt = Long.parseLong(m.group(2));
+        if (!key.startsWith(metadataDayPrefix(takenAt))) {
+            return Optional.empty(); // filed under another day than its time says
+        }
+        return Optional.of(new SnapshotKey(key, takenAt, URLDecoder.decode(m.group(3), StandardCharsets.UTF_8)));
     }
 
     public String segmentsPrefix() {
