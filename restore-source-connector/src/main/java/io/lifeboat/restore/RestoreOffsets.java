@@ -1,6 +1,7 @@
 package io.lifeboat.restore;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.source.SourceRecord;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -41,6 +42,12 @@ final class RestoreOffsets {
     static final String PROBE_TARGET_CLUSTER = "probe_target_cluster";
     static final String PROBE_TARGET_END = "probe_target_end";
     static final String PROBE_RESUMED_AFTER = "probe_resumed_after";
+    /**
+     * Consumer groups translated on this partition whose commit in the target cluster has not
+     * succeeded yet (group id -> target offset): carried by every later record of the partition, so
+     * a restarted task can still commit them ({@link GroupRepositioning}).
+     */
+    static final String GROUPS_UNCOMMITTED = "groups_uncommitted";
 
     /**
      * Connect finds a committed offset by the serialized (JSON) bytes of this map, so its key order
@@ -76,6 +83,18 @@ final class RestoreOffsets {
         return offset;
     }
 
+    /** {@code record} with {@code groups} added to its source offset as {@link #GROUPS_UNCOMMITTED}. */
+    static SourceRecord withUncommittedGroups(SourceRecord record, Map<String, Long> groups) {
+        if (groups.isEmpty()) {
+            return record;
+        }
+        Map<String, Object> offset = new HashMap<>(record.sourceOffset());
+        offset.put(GROUPS_UNCOMMITTED, new HashMap<>(groups));
+        return new SourceRecord(record.sourcePartition(), offset, record.topic(), record.kafkaPartition(),
+                record.keySchema(), record.key(), record.valueSchema(), record.value(), record.timestamp(),
+                record.headers());
+    }
+
     /**
      * What a probe offset records besides the plain offset.
      *
@@ -91,11 +110,19 @@ final class RestoreOffsets {
      *
      * @param probe for a probe offset, what it recorded; null for a plain offset
      */
-    record Progress(long lastRestoredOffset, boolean complete, Probe probe) {
+    record Progress(long lastRestoredOffset, boolean complete, Probe probe, Map<String, Long> uncommittedGroups) {
         static final Progress NONE = new Progress(-1, false);
+
+        Progress {
+            uncommittedGroups = Map.copyOf(uncommittedGroups);
+        }
 
         Progress(long lastRestoredOffset, boolean complete) {
             this(lastRestoredOffset, complete, null);
+        }
+
+        Progress(long lastRestoredOffset, boolean complete, Probe probe) {
+            this(lastRestoredOffset, complete, probe, Map.of());
         }
 
         static Progress from(Map<String, Object> offset) {
@@ -103,12 +130,20 @@ final class RestoreOffsets {
                 return NONE;
             }
             boolean complete = Boolean.TRUE.equals(offset.get(COMPLETE));
+            Map<String, Long> groups = new HashMap<>();
+            if (offset.get(GROUPS_UNCOMMITTED) instanceof Map<?, ?> carried) {
+                carried.forEach((group, target) -> {
+                    if (target instanceof Number t) {
+                        groups.put(String.valueOf(group), t.longValue());
+                    }
+                });
+            }
             if (offset.get(PROBE_TARGET_END) instanceof Number end) {
                 long before = offset.get(PROBE_RESUMED_AFTER) instanceof Number b ? b.longValue() : -1;
                 return new Progress(n.longValue(), complete,
-                        new Probe(String.valueOf(offset.get(PROBE_TARGET_CLUSTER)), end.longValue(), before));
+                        new Probe(String.valueOf(offset.get(PROBE_TARGET_CLUSTER)), end.longValue(), before), groups);
             }
-            return new Progress(n.longValue(), complete);
+            return new Progress(n.longValue(), complete, null, groups);
         }
 
         /** Whether this is a probe offset, whose record may not be in the target cluster. */
@@ -125,7 +160,8 @@ final class RestoreOffsets {
             if (probe == null) {
                 return this;
             }
-            return probeLanded(targetClusterNow, targetEndNow) ? new Progress(lastRestoredOffset, complete)
+            return probeLanded(targetClusterNow, targetEndNow)
+                    ? new Progress(lastRestoredOffset, complete, null, uncommittedGroups)
                     : new Progress(probe.resumedAfter(), false);
         }
 

@@ -13,6 +13,9 @@ import org.apache.kafka.common.config.ConfigException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /** Configuration of the restore source connector: the shared storage keys, what to restore and where. */
 public final class RestoreSourceConfig extends AbstractConfig {
@@ -35,11 +38,22 @@ public final class RestoreSourceConfig extends AbstractConfig {
             + "Other admin client settings of that cluster go under the 'target.cluster.' prefix "
             + "(target.cluster.security.protocol, ...).";
 
+    public static final String CONSUMER_GROUPS = "restore.consumer.groups";
+    private static final String CONSUMER_GROUPS_DOC = "Consumer groups to reposition in the target cluster, as a "
+            + "regular expression matched against whole group ids (.* for all). Each matching group of the backup's "
+            + "metadata snapshot (the newest taken at or before restore.end.time, else the newest) resumes, in every "
+            + "restored partition, at exactly the first restored record whose original offset is at or after the "
+            + "group's committed offset (the restored partition's end when there is none). Committed through "
+            + "target.cluster.bootstrap.servers. A group with active members in the target cluster is not touched "
+            + "and is reported. Default: none. Needs a backup that records metadata (source.cluster.bootstrap.servers).";
+
     public static final String BATCH_SIZE = "restore.batch.size";
     private static final String BATCH_SIZE_DOC = "Most records a task hands to Connect in one poll.";
 
     /** Set by the connector on each task: the topic-partitions that task restores. */
     static final String TASK_PARTITIONS = "restore.task.partitions";
+    /** Set by the connector on each task: topic=snapshot key pairs whose consumer groups the task repositions. */
+    static final String TASK_SNAPSHOTS = "restore.task.snapshots";
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -66,7 +80,16 @@ public final class RestoreSourceConfig extends AbstractConfig {
                         "Target cluster bootstrap servers")
                 .define(BATCH_SIZE, Type.INT, 2000, Range.between(1, 100_000),
                         Importance.LOW, BATCH_SIZE_DOC, RESTORE_GROUP, ++order, Width.SHORT, "Batch size")
-                .defineInternal(TASK_PARTITIONS, Type.STRING, "", Importance.LOW);
+                .define(CONSUMER_GROUPS, Type.STRING, "", Validators.described("regular expression", (name, value) -> {
+                            try {
+                                Pattern.compile(String.valueOf(value));
+                            } catch (PatternSyntaxException e) {
+                                throw new ConfigException(name, value, "not a valid regular expression: " + e.getDescription());
+                            }
+                        }),
+                        Importance.MEDIUM, CONSUMER_GROUPS_DOC, RESTORE_GROUP, ++order, Width.LONG, "Consumer groups")
+                .defineInternal(TASK_PARTITIONS, Type.STRING, "", Importance.LOW)
+                .defineInternal(TASK_SNAPSHOTS, Type.STRING, "", Importance.LOW);
     }
 
     public StorageConfig storage() {
@@ -95,6 +118,16 @@ public final class RestoreSourceConfig extends AbstractConfig {
         admin.put("bootstrap.servers", String.join(",", targetBootstrapServers()));
         admin.putIfAbsent("client.id", "lifeboat-restore-admin");
         return admin;
+    }
+
+    /** The groups to reposition, or empty when none. */
+    public Optional<Pattern> consumerGroups() {
+        String regex = getString(CONSUMER_GROUPS);
+        return regex == null || regex.isEmpty() ? Optional.empty() : Optional.of(Pattern.compile(regex));
+    }
+
+    String taskSnapshots() {
+        return getString(TASK_SNAPSHOTS);
     }
 
     String taskPartitions() {

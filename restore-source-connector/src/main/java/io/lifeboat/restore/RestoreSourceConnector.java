@@ -5,6 +5,7 @@ import io.lifeboat.core.config.ExactCopyRules;
 import io.lifeboat.core.config.StorageConfig;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.HighWaterMarks;
+import io.lifeboat.core.layout.SnapshotKey;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.ObjectStores;
 import io.lifeboat.core.storage.StoreAccessCheck;
@@ -15,17 +16,21 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Restores backed-up topics into a cluster. On start it plans the restore from the backup set's
@@ -39,10 +44,11 @@ public class RestoreSourceConnector extends SourceConnector {
 
     /** Contract keys of later versions: rejected rather than ignored. */
     static final List<String> NOT_YET_SUPPORTED = List.of("restore.start.time", "restore.end.time",
-            "restore.consumer.groups", "restore.mode");
+            "restore.mode");
 
     private Map<String, String> props;
     private List<TopicPartition> partitions = List.of();
+    private String taskSnapshots = "";
 
     @Override
     public void start(Map<String, String> props) {
@@ -56,6 +62,7 @@ public class RestoreSourceConnector extends SourceConnector {
         RestorePlanner.RestorePlan plan;
         try (ObjectStore store = ObjectStores.open(config.storage())) {
             plan = RestorePlanner.plan(config, store);
+            taskSnapshots = config.consumerGroups().isPresent() ? groupSnapshots(config, store, plan) : "";
         }
         try (Admin admin = Admin.create(config.targetAdminConfig())) {
             TargetTopicPreparer preparer = new TargetTopicPreparer(admin, System.currentTimeMillis());
@@ -71,6 +78,28 @@ public class RestoreSourceConnector extends SourceConnector {
         this.partitions = plan.partitions();
         log.info("Restore planned: {} topics, {} partitions: {}", plan.topics().size(), partitions.size(),
                 plan.topics());
+    }
+
+    /** The snapshot each topic's consumer groups come from, logged, encoded for the tasks. */
+    private static String groupSnapshots(RestoreSourceConfig config, ObjectStore store, RestorePlanner.RestorePlan plan) {
+        BackupLayout layout = new BackupLayout(config.storage().prefix());
+        List<String> topics = plan.topics().stream().map(RestorePlanner.TopicPlan::sourceTopic).toList();
+        try {
+            Map<String, SnapshotKey> snapshots = GroupPlan.snapshots(store, layout, topics, groupsAtOrBefore(config),
+                    RestorePlanner.where(store, layout));
+            snapshots.forEach((topic, key) -> log.info("Consumer groups matching {} on {} are repositioned from the "
+                    + "metadata snapshot {} taken at {}", config.consumerGroups().get(), topic, key.key(),
+                    Instant.ofEpochMilli(key.takenAt())));
+            return GroupPlan.encode(snapshots);
+        } catch (IOException e) {
+            throw new ConnectException("Cannot read the metadata snapshots in " + RestorePlanner.where(store, layout)
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The moment whose snapshot applies: restore.end.time when set, else the newest. */
+    private static OptionalLong groupsAtOrBefore(RestoreSourceConfig config) {
+        return OptionalLong.empty();
     }
 
     /** Restore progress that counts: a probe offset whose record is not in the target cluster does not. */
@@ -90,6 +119,7 @@ public class RestoreSourceConnector extends SourceConnector {
         for (List<TopicPartition> group : TaskAssignment.split(partitions, maxTasks)) {
             Map<String, String> taskProps = new HashMap<>(props);
             taskProps.put(RestoreSourceConfig.TASK_PARTITIONS, TaskAssignment.encode(group));
+            taskProps.put(RestoreSourceConfig.TASK_SNAPSHOTS, taskSnapshots);
             configs.add(taskProps);
         }
         return configs;
@@ -124,8 +154,12 @@ public class RestoreSourceConnector extends SourceConnector {
         try {
             RestoreSourceConfig config = new RestoreSourceConfig(props);
             BackupLayout layout = new BackupLayout(config.storage().prefix());
-            RestorePlanner.select(config, RestorePlanner.topicNames(store, layout, HighWaterMarks.readAll(store, layout)),
+            Set<String> selected = RestorePlanner.select(config,
+                    RestorePlanner.topicNames(store, layout, HighWaterMarks.readAll(store, layout)),
                     RestorePlanner.where(store, layout));
+            if (config.consumerGroups().isPresent()) {
+                GroupPlan.snapshots(store, layout, selected, groupsAtOrBefore(config), RestorePlanner.where(store, layout));
+            }
         } catch (RestorePlanner.PlanException e) {
             ExactCopyRules.addError(results, e.configKey(), e.getMessage());
         } catch (IOException | RuntimeException e) {

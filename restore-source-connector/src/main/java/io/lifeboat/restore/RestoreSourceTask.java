@@ -3,6 +3,7 @@ package io.lifeboat.restore;
 import io.lifeboat.core.LifeboatVersion;
 import io.lifeboat.core.WorkDirectory;
 import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.metadata.MetadataSnapshot.CommittedOffset;
 import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.ObjectStores;
@@ -21,6 +22,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -51,6 +56,9 @@ public class RestoreSourceTask extends SourceTask {
     private long startedAt;
     private DestinationCheck destination;
     private final ReadFailurePolicy readFailures = new ReadFailurePolicy();
+    private final Queue<Finished> finishing = new ConcurrentLinkedQueue<>();
+    private GroupRepositioning repositioning;
+    private String connectorName = "<name>";
 
     public RestoreSourceTask() {
         this(Path.of(System.getProperty("java.io.tmpdir"), "lifeboat-restore"));
@@ -77,7 +85,8 @@ public class RestoreSourceTask extends SourceTask {
         startedAt = System.currentTimeMillis();
         store = ObjectStores.open(config.storage());
         try {
-            open(config, props.getOrDefault("name", "<name>"));
+            connectorName = props.getOrDefault("name", "<name>");
+            open(config, connectorName);
         } catch (RuntimeException | Error e) {
             try {
                 stop();
@@ -102,6 +111,7 @@ public class RestoreSourceTask extends SourceTask {
             Map<Map<String, Object>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(keys);
             Map<TopicPartition, RestoreOffsets.Progress> progress = verifiedProgress(assigned, offsets, mapping);
             partitions.addAll(PartitionRestores.open(store, layout, mapping, assigned, progress, fetcher));
+            openGroups(config, layout, mapping, assigned, progress, fetcher);
             for (TopicPartition tp : assigned) {
                 RestoreOffsets.Progress from = progress.get(tp);
                 if (from.complete()) {
@@ -115,6 +125,47 @@ public class RestoreSourceTask extends SourceTask {
         }
         log.info("Restore task started: {} partitions from {} under prefix '{}'", partitions.size(), store.describe(),
                 layout.prefix());
+    }
+
+    /** With restore.consumer.groups: the groups of the task's partitions, and partitions done earlier finished. */
+    private void openGroups(RestoreSourceConfig config, BackupLayout layout, TopicMapping mapping,
+                            List<TopicPartition> assigned, Map<TopicPartition, RestoreOffsets.Progress> progress,
+                            SegmentFetcher fetcher) {
+        if (config.consumerGroups().isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Map<String, CommittedOffset>> planned = GroupPlan.planned(store, layout,
+                config.taskSnapshots(), config.consumerGroups().get(), assigned);
+        if (planned.values().stream().allMatch(Map::isEmpty)) {
+            log.info("No consumer group matching {} has committed offsets on this task's partitions",
+                    config.consumerGroups().get());
+            return;
+        }
+        repositioning = new GroupRepositioning(new TargetGroups(config.targetAdminConfig()), planned, mapping, progress,
+                (tp, offset) -> recordAt(layout, mapping, tp, offset, fetcher));
+        for (PartitionRestore partition : partitions) {
+            if (partition.isComplete() && repositioning.of(partition.source()) != null) {
+                awaitingAck.put(partition.source(), partition);
+                finishing.add(new Finished(partition, -1));
+            }
+        }
+    }
+
+    /** The backed-up record at {@code offset} of {@code tp}, as it was restored. */
+    private Optional<SourceRecord> recordAt(BackupLayout layout, TopicMapping mapping, TopicPartition tp, long offset,
+                                            SegmentFetcher fetcher) {
+        try {
+            PartitionRestore restore = PartitionRestores.open(store, layout, mapping, List.of(tp),
+                    Map.of(tp, new RestoreOffsets.Progress(offset - 1, false)), fetcher).get(0);
+            try {
+                return restore.poll(1).stream().filter(r -> PartitionGroups.originalOffset(r) == offset).findFirst();
+            } finally {
+                restore.close();
+            }
+        } catch (IOException e) {
+            throw new ConnectException("Cannot read offset " + offset + " of " + tp + " from " + store.describe()
+                    + " to check where an earlier run stopped: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -157,9 +208,20 @@ public class RestoreSourceTask extends SourceTask {
             Thread.sleep(Math.min(wait, IDLE_POLL_MS)); // short sleeps: stop() waits for this lock
             return null;
         }
+        finishAcknowledged();
         while (current < partitions.size()) {
             PartitionRestore partition = partitions.get(current);
-            if (partition.isComplete()) {
+            PartitionGroups groups = repositioning == null ? null : repositioning.of(partition.source());
+            if (groups != null && groups.atPoint()) {
+                OptionalLong ack = groups.pointAcknowledged();
+                if (ack.isEmpty()) {
+                    Thread.sleep(ACK_WAIT_MS); // nothing after a translation point before its groups are committed
+                    return null;
+                }
+                repositioning.commitPoint(groups, ack.getAsLong());
+            }
+            boolean heldBack = groups != null && groups.hasHeldBack();
+            if (partition.isComplete() && !heldBack) {
                 current++;
                 continue;
             }
@@ -169,14 +231,18 @@ public class RestoreSourceTask extends SourceTask {
                 return null;
             }
             try {
-                List<SourceRecord> batch = partition.poll(allowance);
+                List<SourceRecord> batch = heldBack ? groups.nextHeldBack(allowance) : partition.poll(allowance);
                 readFailures.succeeded();
-                if (partition.isComplete()) {
-                    if (batch.isEmpty()) {
-                        reportRestored(partition);
-                    } else {
-                        awaitingAck.put(partition.source(), partition);
-                    }
+                if (groups != null) {
+                    batch = groups.cut(batch).stream()
+                            .map(r -> RestoreOffsets.withUncommittedGroups(r, groups.uncommitted())).toList();
+                }
+                if (!batch.isEmpty() && isLast(batch.get(batch.size() - 1))) {
+                    awaitingAck.put(partition.source(), partition);
+                } else if (batch.isEmpty() && partition.isComplete() && !(groups != null && groups.hasHeldBack())) {
+                    awaitingAck.put(partition.source(), partition);
+                    finishing.add(new Finished(partition, -1));
+                    finishAcknowledged();
                 }
                 if (!batch.isEmpty()) {
                     return destination.handOver(batch, partition.resumedAfter());
@@ -189,8 +255,36 @@ public class RestoreSourceTask extends SourceTask {
         }
         allHandedOver = true;
         reportFinishedOnce();
+        if (reportedDone.get() && repositioning != null && !repositioning.problems().isEmpty()) {
+            throw repositioning.failure(connectorName);
+        }
         Thread.sleep(IDLE_POLL_MS);
         return null;
+    }
+
+    private static boolean isLast(SourceRecord record) {
+        return Boolean.TRUE.equals(record.sourceOffset().get(RestoreOffsets.COMPLETE));
+    }
+
+    /** A partition whose last record the target acknowledged (at {@code targetOffset}; -1: none written). */
+    private record Finished(PartitionRestore partition, long targetOffset) {
+    }
+
+    /**
+     * Partitions whose last record was acknowledged: their consumer groups are committed at the end
+     * (on the task's thread), and only then are they reported complete.
+     */
+    private void finishAcknowledged() {
+        Finished done;
+        while ((done = finishing.poll()) != null) {
+            PartitionGroups groups = repositioning == null ? null : repositioning.of(done.partition().source());
+            if (groups != null) {
+                repositioning.finish(groups, done.targetOffset());
+            }
+            reportRestored(done.partition(), groups);
+            awaitingAck.remove(done.partition().source());
+        }
+        reportFinishedOnce();
     }
 
     /**
@@ -200,28 +294,41 @@ public class RestoreSourceTask extends SourceTask {
      */
     @Override
     public void commitRecord(SourceRecord record, RecordMetadata metadata) {
-        if (metadata != null) {
-            destination.acknowledged(metadata);
+        if (metadata == null) {
+            return;
         }
-        if (metadata == null || !Boolean.TRUE.equals(record.sourceOffset().get(RestoreOffsets.COMPLETE))) {
+        destination.acknowledged(metadata);
+        if (repositioning != null) {
+            repositioning.acknowledged(record, metadata.offset());
+        }
+        if (!isLast(record)) {
             return;
         }
         Map<String, ?> source = record.sourcePartition();
-        PartitionRestore partition = awaitingAck.remove(new TopicPartition((String) source.get(RestoreOffsets.TOPIC),
-                ((Number) source.get(RestoreOffsets.PARTITION)).intValue()));
-        if (partition != null) {
-            reportRestored(partition);
+        TopicPartition tp = new TopicPartition((String) source.get(RestoreOffsets.TOPIC),
+                ((Number) source.get(RestoreOffsets.PARTITION)).intValue());
+        PartitionRestore partition = awaitingAck.get(tp);
+        if (partition == null) {
+            return;
+        }
+        if (repositioning != null && repositioning.of(tp) != null) {
+            finishing.add(new Finished(partition, metadata.offset())); // groups are committed on the task's thread
+        } else {
+            awaitingAck.remove(tp);
+            reportRestored(partition, null);
             reportFinishedOnce();
         }
     }
 
-    private static void reportRestored(PartitionRestore partition) {
-        log.info("Restored {} into {}-{}: {} records written in this run, all acknowledged", partition.source(),
-                partition.targetTopic(), partition.source().partition(), partition.restoredRecords());
+    private static void reportRestored(PartitionRestore partition, PartitionGroups groups) {
+        String groupReport = groups == null ? "" : "; consumer groups committed there: " + groups.committed()
+                + (groups.uncommitted().isEmpty() ? "" : ", NOT committed: " + groups.uncommitted().keySet());
+        log.info("Restored {} into {}-{}: {} records written in this run, all acknowledged{}", partition.source(),
+                partition.targetTopic(), partition.source().partition(), partition.restoredRecords(), groupReport);
     }
 
     private void reportFinishedOnce() {
-        if (allHandedOver && awaitingAck.isEmpty() && reportedDone.compareAndSet(false, true)) {
+        if (allHandedOver && awaitingAck.isEmpty() && finishing.isEmpty() && reportedDone.compareAndSet(false, true)) {
             long records = partitions.stream().mapToLong(PartitionRestore::restoredRecords).sum();
             log.info("Restore task finished: {} partitions complete, {} records written in this run and acknowledged, "
                     + "{} ms", partitions.size(), records, System.currentTimeMillis() - startedAt);
@@ -242,6 +349,9 @@ public class RestoreSourceTask extends SourceTask {
         }
         if (destination != null) {
             destination.close();
+        }
+        if (repositioning != null) {
+            repositioning.close();
         }
         if (workDir != null) {
             workDir.close();

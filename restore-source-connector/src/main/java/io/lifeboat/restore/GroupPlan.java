@@ -1,0 +1,95 @@
+package io.lifeboat.restore;
+
+import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.SnapshotKey;
+import io.lifeboat.core.metadata.MetadataSnapshot;
+import io.lifeboat.core.metadata.MetadataSnapshot.CommittedOffset;
+import io.lifeboat.core.metadata.MetadataSnapshots;
+import io.lifeboat.core.storage.ObjectStore;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Which consumer groups a restore repositions, from which snapshot: the connector picks, per restored
+ * topic, the newest snapshot taken at or before {@code restore.end.time} (the newest when unset) and
+ * hands its key to the tasks ({@code topic=key,...}), so every task of one connector start uses the
+ * same one; each task reads the groups' offsets on its own partitions from it.
+ */
+final class GroupPlan {
+
+    private GroupPlan() {
+    }
+
+    /**
+     * The snapshot of each topic; a topic without one stops the restore: groups cannot be
+     * repositioned without their offsets, and a restore that silently skipped them would leave
+     * consumers wherever their reset policy sends them.
+     */
+    static Map<String, SnapshotKey> snapshots(ObjectStore store, BackupLayout layout, Collection<String> topics,
+                                              OptionalLong atOrBefore, String where) throws IOException {
+        Map<String, MetadataSnapshots.Found> found = MetadataSnapshots.forTopics(store, layout, topics, atOrBefore);
+        List<String> missing = topics.stream().filter(t -> !found.containsKey(t)).sorted().toList();
+        if (!missing.isEmpty()) {
+            throw new RestorePlanner.PlanException(RestoreSourceConfig.CONSUMER_GROUPS,
+                    RestoreSourceConfig.CONSUMER_GROUPS + " is set, but " + where + " holds no metadata snapshot of "
+                    + missing + (atOrBefore.isPresent() ? " taken at or before "
+                    + Instant.ofEpochMilli(atOrBefore.getAsLong()) + " (restore.end.time)" : "")
+                    + ", so their consumer groups' offsets are unknown. A backup records them when its connector "
+                    + "has source.cluster.bootstrap.servers; remove " + RestoreSourceConfig.CONSUMER_GROUPS
+                    + " to restore the records only" + (atOrBefore.isPresent() ? ", or choose a later end time" : ""));
+        }
+        Map<String, SnapshotKey> keys = new TreeMap<>();
+        found.forEach((topic, f) -> keys.put(topic, f.key()));
+        return keys;
+    }
+
+    static String encode(Map<String, SnapshotKey> snapshots) {
+        List<String> entries = new ArrayList<>();
+        new TreeMap<>(snapshots).forEach((topic, key) -> entries.add(topic + "=" + key.key()));
+        return String.join(",", entries);
+    }
+
+    /** Per assigned partition, the matching groups' committed offsets in the snapshots named by {@code encoded}. */
+    static Map<TopicPartition, Map<String, CommittedOffset>> planned(ObjectStore store, BackupLayout layout,
+            String encoded, Pattern groups, List<TopicPartition> assigned) {
+        Map<String, MetadataSnapshot> byTopic = new HashMap<>();
+        for (String entry : encoded.isEmpty() ? new String[0] : encoded.split(",")) {
+            int eq = entry.indexOf('=');
+            String key = entry.substring(eq + 1);
+            SnapshotKey snapshotKey = layout.parseSnapshotKey(key).orElseThrow(() -> new ConnectException(
+                    "Not a metadata snapshot key: " + key));
+            try {
+                byTopic.put(entry.substring(0, eq), MetadataSnapshots.read(store, snapshotKey));
+            } catch (IOException e) {
+                throw new ConnectException("Cannot read metadata snapshot " + key + " from " + store.describe()
+                        + " for " + RestoreSourceConfig.CONSUMER_GROUPS + ": " + e.getMessage(), e);
+            }
+        }
+        Map<TopicPartition, Map<String, CommittedOffset>> planned = new HashMap<>();
+        for (TopicPartition tp : assigned) {
+            MetadataSnapshot snapshot = byTopic.get(tp.topic());
+            Map<String, CommittedOffset> offsets = new TreeMap<>();
+            if (snapshot != null) {
+                snapshot.groups().forEach((group, committed) -> {
+                    CommittedOffset offset = committed.offsets().get(tp);
+                    if (offset != null && groups.matcher(group).matches()) {
+                        offsets.put(group, offset);
+                    }
+                });
+            }
+            planned.put(tp, offsets);
+        }
+        return planned;
+    }
+}

@@ -1,0 +1,220 @@
+package io.lifeboat.restore;
+
+import io.lifeboat.core.metadata.MetadataSnapshot.CommittedOffset;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Repositions the consumer groups of a restore task's partitions in the target cluster
+ * ({@code restore.consumer.groups}), exactly: see {@link PartitionGroups} for the rule and the
+ * invariant. A group is committed at its translation point as soon as the target acknowledged that
+ * record, and at the restored partition's end once its last record is acknowledged, before the
+ * partition is reported complete. A group with active members in the target is not touched: that,
+ * and any commit the target refuses, is logged at ERROR by name and makes the task fail once
+ * everything else is restored, naming the groups (so connector status shows them); restarting the
+ * task after the cause is gone commits them, from the target offsets carried in the source offsets.
+ */
+final class GroupRepositioning implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupRepositioning.class);
+
+    /** The backed-up record at an original offset, to recognise it in the target after a crash. */
+    @FunctionalInterface
+    interface RecordLookup {
+        Optional<SourceRecord> at(TopicPartition source, long offset);
+    }
+
+    private final TargetGroups target;
+    private final Map<TopicPartition, PartitionGroups> partitions = new HashMap<>();
+    private final Map<String, List<String>> activeAtStart;
+    private final Map<String, String> problems = new TreeMap<>();
+
+    /**
+     * @param planned  per backed-up partition of the task, the groups' committed offsets in the snapshot
+     * @param progress each partition's committed restore progress
+     */
+    GroupRepositioning(TargetGroups target, Map<TopicPartition, Map<String, CommittedOffset>> planned,
+                       TopicMapping mapping, Map<TopicPartition, RestoreOffsets.Progress> progress, RecordLookup lookup) {
+        this.target = target;
+        Set<String> allGroups = new TreeSet<>();
+        planned.values().forEach(groups -> allGroups.addAll(groups.keySet()));
+        this.activeAtStart = target.activeMembers(allGroups);
+        activeAtStart.forEach((group, members) -> log.error("Consumer group {} has active members in the target "
+                + "cluster ({}): the restore does not touch it. Stop its consumers and restart this task to have it "
+                + "repositioned", group, members));
+        planned.forEach((source, groups) -> {
+            if (groups.isEmpty()) {
+                return;
+            }
+            TopicPartition targetTp = new TopicPartition(mapping.target(source.topic()), source.partition());
+            RestoreOffsets.Progress from = progress.getOrDefault(source, RestoreOffsets.Progress.NONE);
+            partitions.put(source, open(source, targetTp, groups, from, lookup));
+        });
+    }
+
+    private PartitionGroups open(TopicPartition source, TopicPartition targetTp, Map<String, CommittedOffset> groups,
+                                 RestoreOffsets.Progress from, RecordLookup lookup) {
+        if (from.lastRestoredOffset() < 0) {
+            return new PartitionGroups(source, targetTp, groups, groups.keySet()); // first run: every group
+        }
+        Map<String, Long> done = target.committedOn(groups.keySet(), targetTp);
+        List<String> pending = new ArrayList<>();
+        List<String> crossed = new ArrayList<>();
+        for (String group : new TreeSet<>(groups.keySet())) {
+            if (done.containsKey(group) || from.uncommittedGroups().containsKey(group)) {
+                continue;
+            }
+            (groups.get(group).offset() <= from.lastRestoredOffset() ? crossed : pending).add(group);
+        }
+        PartitionGroups state = new PartitionGroups(source, targetTp, groups, pending);
+        from.uncommittedGroups().forEach(state::uncommitted);
+        if (!crossed.isEmpty()) {
+            recoverCrossed(state, crossed, from.lastRestoredOffset(), lookup);
+        }
+        return state;
+    }
+
+    /**
+     * Groups whose translation point an earlier run wrote without committing them (the worker stopped
+     * in between). Nothing after a point is handed over before its groups are dealt with, so the
+     * point is the last restored record, and the target's last record: checked byte for byte.
+     */
+    private void recoverCrossed(PartitionGroups state, List<String> groups, long lastRestored, RecordLookup lookup) {
+        Optional<ConsumerRecord<byte[], byte[]>> last = target.lastRecord(state.target());
+        Optional<SourceRecord> expected = lookup.at(state.source(), lastRestored);
+        if (last.isPresent() && expected.isPresent() && same(expected.get(), last.get())) {
+            groups.forEach(g -> state.uncommitted(g, last.get().offset()));
+            log.info("Groups {} of {}: an earlier run wrote their translation point (offset {}) but stopped before "
+                    + "committing them; it is offset {} of {} (checked byte for byte)", groups, state.source(),
+                    lastRestored, last.get().offset(), state.target());
+            return;
+        }
+        for (String group : groups) {
+            problems.put(group, "on " + state.target() + ": an earlier run of this task stopped between writing the "
+                    + "record at original offset " + lastRestored + " of " + state.source() + " and committing the group, "
+                    + "and the target partition's last record is not that record, so its target offset is unknown. "
+                    + "Find that record in " + state.target() + " and commit its offset for the group with "
+                    + "kafka-consumer-groups --reset-offsets --to-offset");
+            log.error("Consumer group {} cannot be repositioned {}", group, problems.get(group));
+        }
+    }
+
+    private static boolean same(SourceRecord expected, ConsumerRecord<byte[], byte[]> actual) {
+        if (!java.util.Objects.equals(expected.timestamp(), actual.timestamp())
+                || !Arrays.equals((byte[]) expected.key(), actual.key())
+                || !Arrays.equals((byte[]) expected.value(), actual.value())) {
+            return false;
+        }
+        Header[] headers = actual.headers().toArray();
+        List<org.apache.kafka.connect.header.Header> wanted = new ArrayList<>();
+        expected.headers().forEach(wanted::add);
+        if (headers.length != wanted.size()) {
+            return false;
+        }
+        for (int i = 0; i < headers.length; i++) {
+            if (!wanted.get(i).key().equals(headers[i].key())
+                    || !Arrays.equals((byte[]) wanted.get(i).value(), headers[i].value())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The partition's groups, or null when none is repositioned there. */
+    PartitionGroups of(TopicPartition source) {
+        return partitions.get(source);
+    }
+
+    /** The target cluster acknowledged a record (producer thread). */
+    void acknowledged(SourceRecord record, long targetOffset) {
+        Map<String, ?> sp = record.sourcePartition();
+        PartitionGroups state = partitions.get(new TopicPartition((String) sp.get(RestoreOffsets.TOPIC),
+                ((Number) sp.get(RestoreOffsets.PARTITION)).intValue()));
+        if (state != null) {
+            state.acknowledged(PartitionGroups.originalOffset(record), targetOffset);
+        }
+    }
+
+    /** Commits the groups of an acknowledged translation point. */
+    void commitPoint(PartitionGroups state, long targetOffset) {
+        for (String group : state.pointGroups()) {
+            commit(state, group, targetOffset, "translation point: original offset " + state.pointOffset());
+        }
+        state.pointDone();
+    }
+
+    /**
+     * After the partition's last record is acknowledged (or at start, when an earlier run completed
+     * it): the groups no restored record translates are committed at the end, carried ones again.
+     *
+     * @param lastWritten target offset of the partition's last record written in this run, -1 for none
+     */
+    void finish(PartitionGroups state, long lastWritten) {
+        List<String> atEnd = state.untranslatedGroups();
+        if (!atEnd.isEmpty()) {
+            long end = target.committedEnd(state.target(), lastWritten);
+            for (String group : atEnd) {
+                commit(state, group, end, "no restored record at or after its offset: the restored partition's end");
+            }
+            state.clearUntranslated();
+        }
+        new TreeMap<>(state.uncommitted()).forEach((group, offset) -> commit(state, group, offset, "carried"));
+    }
+
+    private void commit(PartitionGroups state, String group, long targetOffset, String why) {
+        CommittedOffset original = state.planned(group);
+        if (activeAtStart.containsKey(group)) {
+            state.uncommitted(group, targetOffset);
+            problems.put(group, "has active members in the target cluster " + activeAtStart.get(group)
+                    + "; not touched (it would resume at offset " + targetOffset + " of " + state.target() + ")");
+            return;
+        }
+        try {
+            target.commit(group, state.target(), targetOffset, original.metadata());
+            state.committed(group, targetOffset);
+            problems.remove(group);
+            log.info("Consumer group {}: committed offset {} on {} (its offset in the backed-up {} was {}; {})",
+                    group, targetOffset, state.target(), state.source(), original.offset(), why);
+        } catch (TargetGroups.GroupCommitException e) {
+            state.uncommitted(group, targetOffset);
+            problems.put(group, "on " + state.target() + " (offset " + targetOffset + "): " + e.getMessage());
+            log.error("Consumer group {} could not be repositioned on {} at offset {}: {}", group, state.target(),
+                    targetOffset, e.getMessage());
+        }
+    }
+
+    /** Groups not repositioned, with the reason, for the task's final report. */
+    Map<String, String> problems() {
+        return problems;
+    }
+
+    /** The message the task fails with when groups could not be repositioned. */
+    ConnectException failure(String connectorName) {
+        StringBuilder text = new StringBuilder("Every record is restored, but consumer groups could not be "
+                + "repositioned: ");
+        problems.forEach((group, reason) -> text.append(group).append(' ').append(reason).append("; "));
+        text.append("Once the cause is gone (stop the group's consumers), restart this task (POST /connectors/")
+                .append(connectorName).append("/restart?includeTasks=true): it commits them and writes no record again.");
+        return new ConnectException(text.toString());
+    }
+
+    @Override
+    public void close() {
+        target.close();
+    }
+}

@@ -1,0 +1,175 @@
+package io.lifeboat.restore;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.connect.errors.ConnectException;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * The consumer-group work a restore does in the target cluster, through
+ * {@code target.cluster.bootstrap.servers}: who is active, what is committed, committing, and the
+ * end of a restored partition as a read_committed consumer sees it.
+ */
+class TargetGroups implements AutoCloseable {
+
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private final Admin admin;
+    private final Map<String, Object> clientConfig;
+
+    TargetGroups(Map<String, Object> clientConfig) {
+        this.clientConfig = Map.copyOf(clientConfig);
+        this.admin = Admin.create(clientConfig);
+    }
+
+    /** Of {@code groups}, those with members in the target cluster now: group -> member client ids. */
+    Map<String, List<String>> activeMembers(Collection<String> groups) {
+        if (groups.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, ConsumerGroupDescription> described = get(admin.describeConsumerGroups(groups).all(),
+                "describe consumer groups " + groups);
+        Map<String, List<String>> active = new HashMap<>();
+        described.forEach((group, description) -> {
+            if (!description.members().isEmpty()) {
+                active.put(group, description.members().stream()
+                        .map(m -> m.clientId() + "@" + m.host()).collect(Collectors.toList()));
+            }
+        });
+        return active;
+    }
+
+    /** Of {@code groups}, those with a committed offset on {@code tp} in the target cluster. */
+    Map<String, Long> committedOn(Collection<String> groups, TopicPartition tp) {
+        Map<String, ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
+        groups.forEach(g -> specs.put(g, new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(tp))));
+        Map<String, Long> committed = new HashMap<>();
+        if (specs.isEmpty()) {
+            return committed;
+        }
+        var result = admin.listConsumerGroupOffsets(specs);
+        for (String group : groups) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = get(result.partitionsToOffsetAndMetadata(group),
+                    "read the committed offsets of group " + group);
+            OffsetAndMetadata offset = offsets.get(tp);
+            if (offset != null) {
+                committed.put(group, offset.offset());
+            }
+        }
+        return committed;
+    }
+
+    /** Commits {@code offset} for {@code group} on {@code tp}; throws with the broker's reason. */
+    void commit(String group, TopicPartition tp, long offset, String metadata) {
+        get(admin.alterConsumerGroupOffsets(group, Map.of(tp, new OffsetAndMetadata(offset, metadata))).all(),
+                "commit offset " + offset + " on " + tp + " for group " + group);
+    }
+
+    /**
+     * The end of {@code tp} as a read_committed consumer sees it, once it is past {@code lastWritten}
+     * (the offset of the last record the restore wrote there, -1 for none): a transaction's commit
+     * markers are written after the producer's commit returns, and committing a group before them
+     * would have it read nothing it had not read.
+     */
+    long committedEnd(TopicPartition tp, long lastWritten) {
+        long deadline = System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS) * 2;
+        while (true) {
+            long end = get(admin.listOffsets(Map.of(tp, OffsetSpec.latest()),
+                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(tp),
+                    "read the end offset of " + tp).offset();
+            if (end > lastWritten) {
+                return end;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new ConnectException("The end offset of " + tp + " in the target cluster stays at " + end
+                        + " although the restore wrote a record at offset " + lastWritten + " there: its transaction "
+                        + "does not complete");
+            }
+            sleep();
+        }
+    }
+
+    /** The last record of {@code tp} a read_committed consumer reads, if any. */
+    Optional<ConsumerRecord<byte[], byte[]>> lastRecord(TopicPartition tp) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "lifeboat-restore-group-check");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.assign(List.of(tp));
+            long start = consumer.beginningOffsets(List.of(tp)).get(tp);
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            for (long window = 16; ; window *= 16) {
+                long from = Math.max(start, end - window);
+                consumer.seek(tp, from);
+                ConsumerRecord<byte[], byte[]> last = null;
+                while (consumer.position(tp) < end) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500)).records(tp)) {
+                        last = record;
+                    }
+                }
+                if (last != null || from == start) {
+                    return Optional.ofNullable(last);
+                }
+            }
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while waiting for the target cluster", e);
+        }
+    }
+
+    private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future, String action) {
+        try {
+            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new GroupCommitException("Cannot " + action + " in the target cluster ("
+                    + RestoreSourceConfig.TARGET_BOOTSTRAP_SERVERS + "): " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new GroupCommitException("Cannot " + action + " in the target cluster ("
+                    + RestoreSourceConfig.TARGET_BOOTSTRAP_SERVERS + "): no answer in " + TIMEOUT_SECONDS + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while talking to the target cluster", e);
+        }
+    }
+
+    /** A group operation the target cluster refused or did not answer. */
+    static final class GroupCommitException extends ConnectException {
+        GroupCommitException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(5));
+    }
+}
