@@ -208,6 +208,13 @@ public class RestoreSourceTask extends SourceTask {
             Thread.sleep(Math.min(wait, IDLE_POLL_MS)); // short sleeps: stop() waits for this lock
             return null;
         }
+        // First: the first record's acknowledgement decides where records go; no group is committed
+        // for a record before it is known to be in the target cluster.
+        int allowance = destination.allowance(batchSize);
+        if (allowance == 0) {
+            Thread.sleep(ACK_WAIT_MS);
+            return null;
+        }
         finishAcknowledged();
         while (current < partitions.size()) {
             PartitionRestore partition = partitions.get(current);
@@ -224,11 +231,6 @@ public class RestoreSourceTask extends SourceTask {
             if (partition.isComplete() && !heldBack) {
                 current++;
                 continue;
-            }
-            int allowance = destination.allowance(batchSize);
-            if (allowance == 0) {
-                Thread.sleep(ACK_WAIT_MS); // the first record's acknowledgement decides where records go
-                return null;
             }
             try {
                 List<SourceRecord> batch = heldBack ? groups.nextHeldBack(allowance) : partition.poll(allowance);
