@@ -1,9 +1,14 @@
 package io.lifeboat.restore;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.source.SourceRecord;
 
 import java.util.HashMap;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.Map;
 
 /**
@@ -48,6 +53,13 @@ final class RestoreOffsets {
      * a restarted task can still commit them ({@link GroupRepositioning}).
      */
     static final String GROUPS_UNCOMMITTED = "groups_uncommitted";
+    /** Consumer groups committed on this partition so far (group id -> target offset), for the report. */
+    static final String GROUPS_COMMITTED = "groups_committed";
+    /**
+     * On a partition's last record: the groups no restored record translates, committed at the
+     * restored partition's end right after that record is acknowledged.
+     */
+    static final String GROUPS_AT_END = "groups_at_end";
 
     /**
      * Connect finds a committed offset by the serialized (JSON) bytes of this map, so its key order
@@ -83,13 +95,55 @@ final class RestoreOffsets {
         return offset;
     }
 
-    /** {@code record} with {@code groups} added to its source offset as {@link #GROUPS_UNCOMMITTED}. */
-    static SourceRecord withUncommittedGroups(SourceRecord record, Map<String, Long> groups) {
-        if (groups.isEmpty()) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Connect takes only primitive values in source offsets: group maps are JSON text. */
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + value, e);
+        }
+    }
+
+    /** Reads a {@link #json} group map back; empty when absent or unreadable. */
+    static Map<String, Long> groupOffsets(Object value) {
+        Map<String, Long> groups = new HashMap<>();
+        if (value instanceof String text && !text.isEmpty()) {
+            try {
+                JSON.readTree(text).fields().forEachRemaining(e -> {
+                    if (e.getValue().isIntegralNumber()) {
+                        groups.put(e.getKey(), e.getValue().asLong());
+                    }
+                });
+            } catch (JsonProcessingException e) {
+                return groups;
+            }
+        }
+        return groups;
+    }
+
+    /**
+     * {@code record} with the consumer groups of its partition in its source offset: those committed
+     * ({@link #GROUPS_COMMITTED}), those whose commit is still to succeed ({@link #GROUPS_UNCOMMITTED}),
+     * and on the partition's last record those committed at its end ({@link #GROUPS_AT_END}).
+     */
+    static SourceRecord withGroups(SourceRecord record, Map<String, Long> committed, Map<String, Long> uncommitted,
+                                   List<String> atEnd) {
+        boolean last = Boolean.TRUE.equals(record.sourceOffset().get(COMPLETE));
+        if (committed.isEmpty() && uncommitted.isEmpty() && (!last || atEnd.isEmpty())) {
             return record;
         }
         Map<String, Object> offset = new HashMap<>(record.sourceOffset());
-        offset.put(GROUPS_UNCOMMITTED, new HashMap<>(groups));
+        if (!committed.isEmpty()) {
+            offset.put(GROUPS_COMMITTED, json(new TreeMap<>(committed)));
+        }
+        if (!uncommitted.isEmpty()) {
+            offset.put(GROUPS_UNCOMMITTED, json(new TreeMap<>(uncommitted)));
+        }
+        if (last && !atEnd.isEmpty()) {
+            offset.put(GROUPS_AT_END, json(new TreeSet<>(atEnd)));
+        }
         return new SourceRecord(record.sourcePartition(), offset, record.topic(), record.kafkaPartition(),
                 record.keySchema(), record.key(), record.valueSchema(), record.value(), record.timestamp(),
                 record.headers());
@@ -130,14 +184,7 @@ final class RestoreOffsets {
                 return NONE;
             }
             boolean complete = Boolean.TRUE.equals(offset.get(COMPLETE));
-            Map<String, Long> groups = new HashMap<>();
-            if (offset.get(GROUPS_UNCOMMITTED) instanceof Map<?, ?> carried) {
-                carried.forEach((group, target) -> {
-                    if (target instanceof Number t) {
-                        groups.put(String.valueOf(group), t.longValue());
-                    }
-                });
-            }
+            Map<String, Long> groups = groupOffsets(offset.get(GROUPS_UNCOMMITTED));
             if (offset.get(PROBE_TARGET_END) instanceof Number end) {
                 long before = offset.get(PROBE_RESUMED_AFTER) instanceof Number b ? b.longValue() : -1;
                 return new Progress(n.longValue(), complete,

@@ -236,8 +236,8 @@ public class RestoreSourceTask extends SourceTask {
                 List<SourceRecord> batch = heldBack ? groups.nextHeldBack(allowance) : partition.poll(allowance);
                 readFailures.succeeded();
                 if (groups != null) {
-                    batch = groups.cut(batch).stream()
-                            .map(r -> RestoreOffsets.withUncommittedGroups(r, groups.uncommitted())).toList();
+                    batch = groups.cut(batch).stream().map(r -> RestoreOffsets.withGroups(r, groups.committed(),
+                            groups.uncommitted(), groups.untranslatedGroups())).toList();
                 }
                 if (!batch.isEmpty() && isLast(batch.get(batch.size() - 1))) {
                     awaitingAck.put(partition.source(), partition);

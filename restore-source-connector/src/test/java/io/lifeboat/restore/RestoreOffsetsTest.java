@@ -1,6 +1,8 @@
 package io.lifeboat.restore;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.storage.OffsetUtils;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -71,5 +73,22 @@ class RestoreOffsetsTest {
                 RestoreOffsets.Progress.from(readBack).resolve("cluster-a", 0));
         assertEquals(HashMap.class, RestoreOffsets.probeOffset(RestoreOffsets.sourceOffset(1, false),
                 new RestoreOffsets.Probe("cluster-a", 0, 0)).getClass());
+    }
+
+    /** Connect takes only primitive offset values (OffsetUtils.validateFormat): group maps travel as JSON text. */
+    @Test
+    void consumerGroupsTravelAsPrimitiveValuesAndReadBack() {
+        SourceRecord record = new SourceRecord(RestoreOffsets.sourcePartition(new TopicPartition("t", 0)),
+                RestoreOffsets.sourceOffset(9, true), "t", 0, null, null);
+        SourceRecord withGroups = RestoreOffsets.withGroups(record, Map.of("done, with comma", 4L),
+                Map.of("in=use", 7L), List.of("past"));
+        OffsetUtils.validateFormat(withGroups.sourceOffset());
+        assertEquals("{\"done, with comma\":4}", withGroups.sourceOffset().get(RestoreOffsets.GROUPS_COMMITTED));
+        assertEquals("[\"past\"]", withGroups.sourceOffset().get(RestoreOffsets.GROUPS_AT_END));
+        @SuppressWarnings("unchecked")
+        RestoreOffsets.Progress progress = RestoreOffsets.Progress.from((Map<String, Object>) withGroups.sourceOffset());
+        assertEquals(Map.of("in=use", 7L), progress.uncommittedGroups());
+        assertTrue(progress.complete());
+        assertEquals(record, RestoreOffsets.withGroups(record, Map.of(), Map.of(), List.of()), "nothing to add");
     }
 }
