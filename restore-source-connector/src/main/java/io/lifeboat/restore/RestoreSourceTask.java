@@ -101,7 +101,8 @@ public class RestoreSourceTask extends SourceTask {
             List<Map<String, Object>> keys = assigned.stream().map(RestoreOffsets::sourcePartition).toList();
             Map<Map<String, Object>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(keys);
             Map<TopicPartition, RestoreOffsets.Progress> progress = verifiedProgress(assigned, offsets, mapping);
-            partitions.addAll(PartitionRestores.open(store, layout, mapping, assigned, progress, fetcher));
+            partitions.addAll(PartitionRestores.open(store, layout, mapping, assigned, progress,
+                    config.timeRange(), fetcher));
             for (TopicPartition tp : assigned) {
                 RestoreOffsets.Progress from = progress.get(tp);
                 if (from.complete()) {
@@ -216,8 +217,9 @@ public class RestoreSourceTask extends SourceTask {
     }
 
     private static void reportRestored(PartitionRestore partition) {
-        log.info("Restored {} into {}-{}: {} records written in this run, all acknowledged", partition.source(),
-                partition.targetTopic(), partition.source().partition(), partition.restoredRecords());
+        log.info("Restored {} into {}-{}: {} records written in this run, all acknowledged{}", partition.source(),
+                partition.targetTopic(), partition.source().partition(), partition.restoredRecords(),
+                partition.cutReport().isEmpty() ? "" : ". " + partition.cutReport());
     }
 
     private void reportFinishedOnce() {

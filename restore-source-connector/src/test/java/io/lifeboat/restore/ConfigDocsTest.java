@@ -33,8 +33,8 @@ class ConfigDocsTest {
                 `errors.tolerance` other than `none` (either could alter or drop records).
 
                 Keys of the contract that this version does not implement yet are rejected by `validate()`
-                rather than ignored: `restore.start.time`, `restore.end.time`, `restore.consumer.groups`,
-                `restore.mode` (restore) and `source.cluster.bootstrap.servers` (backup).
+                rather than ignored: `restore.consumer.groups`, `restore.mode` (restore) and
+                `source.cluster.bootstrap.servers` (backup).
 
                 ## Backup sink connector (`io.lifeboat.backup.BackupSinkConnector`)
                 """ + ConfigDocs.markdown(BackupSinkConfig.CONFIG_DEF) + """
