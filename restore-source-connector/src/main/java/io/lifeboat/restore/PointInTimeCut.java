@@ -111,8 +111,8 @@ final class PointInTimeCut {
         if (lastRestored < 0) {
             text.append("no record in the time range ").append(range).append(", nothing restored");
         } else {
-            text.append("restored offsets ").append(startCut >= 0 ? String.valueOf(startCut) : "from the first record")
-                    .append("..").append(lastRestored);
+            text.append(startCut >= 0 ? "restored offsets " + startCut + ".." + lastRestored
+                    : "restored offsets up to " + lastRestored + " from the first record");
         }
         text.append(" (");
         if (range.start().isPresent()) {
