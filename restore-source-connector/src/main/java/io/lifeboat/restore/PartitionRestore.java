@@ -3,6 +3,7 @@ package io.lifeboat.restore;
 import io.lifeboat.core.layout.BackupCatalog;
 import io.lifeboat.core.layout.PartitionChain;
 import io.lifeboat.core.layout.SegmentDescriptor;
+import io.lifeboat.core.layout.TimeRange;
 import io.lifeboat.core.segment.BackupHeader;
 import io.lifeboat.core.segment.BackupRecord;
 import io.lifeboat.core.segment.CorruptSegmentException;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The restore of one backed-up partition into the partition of the same number of its target
@@ -27,6 +29,10 @@ import java.util.Map;
  * stops the partition there, and nothing after that point is handed out; so does a partition whose
  * stored segments end before its high-water mark (its newest segments are gone). Which segments are read
  * and where the partition stops is {@link PartitionChain}'s rule, the one {@code verify} applies too.
+ * With a time range, only the records between its cuts are handed out ({@link PointInTimeCut}):
+ * segments before the start cut are not downloaded, nothing after the end cut is read, and a break
+ * after the end cut does not stop the partition (a break before it does: the missing records may be
+ * in the range, or hold a cut).
  * The last record of the partition carries {@code complete=true} in its source offset. A read that
  * fails for another reason (the store is busy or unreachable) leaves the restore where it was: the
  * next {@link #poll} tries the same segment again.
@@ -43,6 +49,7 @@ final class PartitionRestore {
     private final SegmentFetcher fetcher;
     private final Map<String, Object> sourcePartition;
     private final long resumedAfter;
+    private final PointInTimeCut cut;
     private int nextSegment;
     private long nextOffset;
     private SegmentFetcher.FetchedSegment current;
@@ -51,13 +58,15 @@ final class PartitionRestore {
     private IOException deferredFailure;
     private boolean complete;
     private long restored;
+    private long lastHandedOut;
 
     /**
      * @param chain the partition's chain from the offset after {@code progress}: the segments to read and
      *              the break, if any, where the partition stops
+     * @param range the records to restore by timestamp ({@link TimeRange#ALL} for all)
      */
     PartitionRestore(TopicPartition source, String targetTopic, PartitionChain chain,
-                     RestoreOffsets.Progress progress, SegmentFetcher fetcher) {
+                     RestoreOffsets.Progress progress, TimeRange range, SegmentFetcher fetcher) {
         this.source = source;
         this.targetTopic = targetTopic;
         this.segments = chain.segmentsBeforeFirstBreak().stream().map(BackupCatalog.SegmentEntry::descriptor).toList();
@@ -66,6 +75,8 @@ final class PartitionRestore {
         this.sourcePartition = RestoreOffsets.sourcePartition(source);
         this.resumedAfter = progress.lastRestoredOffset();
         this.nextOffset = resumedAfter + 1;
+        this.lastHandedOut = resumedAfter;
+        this.cut = new PointInTimeCut(range, resumedAfter, progress.startCut());
         this.complete = progress.complete();
     }
 
@@ -88,6 +99,14 @@ final class PartitionRestore {
 
     long restoredRecords() {
         return restored;
+    }
+
+    /**
+     * For the completion log line: the offsets restored and where the time range's cuts fell; empty
+     * without a time range.
+     */
+    String cutReport() {
+        return cut.range().bounded() ? cut.describe(source, lastHandedOut) : "";
     }
 
     /**
@@ -121,6 +140,9 @@ final class PartitionRestore {
             bytes += size(record);
         }
         restored += batch.size();
+        if (!batch.isEmpty()) {
+            lastHandedOut = (Long) batch.get(batch.size() - 1).sourceOffset().get(RestoreOffsets.OFFSET);
+        }
         if (complete) {
             closeCurrent();
         }
@@ -139,8 +161,9 @@ final class PartitionRestore {
         closeCurrent();
     }
 
+    /** The next record to hand out, or null at the end of the partition or at the end cut. */
     private BackupRecord nextRecord() throws IOException {
-        while (true) {
+        while (!cut.ended()) {
             if (current == null) {
                 if (fetching == null) {
                     fetching = nextSegment();
@@ -158,17 +181,29 @@ final class PartitionRestore {
             }
             if (record.offset() >= nextOffset) {
                 nextOffset = record.offset() + 1;
-                return record;
+                PointInTimeCut.Verdict verdict = cut.classify(record);
+                if (verdict == PointInTimeCut.Verdict.RESTORE) {
+                    return record;
+                }
+                if (verdict == PointInTimeCut.Verdict.END) {
+                    closeCurrent();
+                }
             }
         }
+        return null;
     }
 
     private SegmentDescriptor nextSegment() throws CorruptSegmentException {
         while (nextSegment < segments.size()) {
             SegmentDescriptor segment = segments.get(nextSegment++);
-            if (segment.lastOffset() >= nextOffset) {
-                return segment;
+            if (segment.lastOffset() < nextOffset) {
+                continue;
             }
+            if (cut.skips(segment)) {
+                nextOffset = segment.lastOffset() + 1; // its records, in this copy or another, are before the start
+                continue;
+            }
+            return segment;
         }
         if (stop != null) {
             throw new CorruptSegmentException(stop.describe() + ". Everything before offset " + stop.firstMissing()
@@ -185,7 +220,8 @@ final class PartitionRestore {
         for (BackupHeader header : record.headers()) {
             headers.add(header.key(), header.value(), Schema.OPTIONAL_BYTES_SCHEMA);
         }
-        return new SourceRecord(sourcePartition, RestoreOffsets.sourceOffset(record.offset(), last),
+        return new SourceRecord(sourcePartition, RestoreOffsets.sourceOffset(record.offset(), last, cut.startCut(),
+                        last ? cut.endCut() : OptionalLong.empty()),
                 targetTopic, source.partition(), Schema.OPTIONAL_BYTES_SCHEMA, record.key(),
                 Schema.OPTIONAL_BYTES_SCHEMA, record.value(), record.timestamp(), headers);
     }

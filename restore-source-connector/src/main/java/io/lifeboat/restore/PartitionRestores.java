@@ -6,6 +6,7 @@ import io.lifeboat.core.layout.BackupSetCheck;
 import io.lifeboat.core.layout.HighWaterMarks;
 import io.lifeboat.core.layout.OffsetGap;
 import io.lifeboat.core.layout.PartitionChain;
+import io.lifeboat.core.layout.TimeRange;
 import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.StoredObject;
@@ -30,7 +31,7 @@ final class PartitionRestores {
 
     static List<PartitionRestore> open(ObjectStore store, BackupLayout layout, TopicMapping mapping,
                                        List<TopicPartition> assigned, Map<TopicPartition, RestoreOffsets.Progress> progress,
-                                       SegmentFetcher fetcher) throws IOException {
+                                       TimeRange range, SegmentFetcher fetcher) throws IOException {
         // Marks first, segments after: a mark only names segments stored before it was written, so a
         // backup still running cannot make a mark run ahead of the listing.
         Map<TopicPartition, HighWaterMarks.Mark> highWater = HighWaterMarks.readAll(store, layout);
@@ -57,7 +58,7 @@ final class PartitionRestores {
                     }
                 }
             }
-            restores.add(new PartitionRestore(tp, target, chain, from, fetcher));
+            restores.add(new PartitionRestore(tp, target, chain, from, range, fetcher));
         }
         return restores;
     }

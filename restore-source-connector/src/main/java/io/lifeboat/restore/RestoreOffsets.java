@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The source partitions and offsets the restore commits through Connect, and how to read them
@@ -19,6 +20,8 @@ import java.util.Map;
  * <pre>
  * partition: {"topic": "orders", "partition": 3}
  * offset:    {"offset": 1234, "complete": false}
+ * in time:   {"offset": 1234, "complete": false, "start_cut": 1200}
+ * last:      {"offset": 1299, "complete": true, "start_cut": 1200, "end_cut": 1300}
  * probe:     {"offset": 1234, "complete": false, "probe_target_cluster": "q3Wd...", "probe_target_end": 17,
  *             "probe_resumed_after": 1233}
  * </pre>
@@ -37,6 +40,16 @@ import java.util.Map;
  * records carry plain offsets, which supersede the probe's. Only the restore writes to its target
  * partitions (a partition holding records it did not write is refused at start), so a partition
  * that grew past {@code probe_target_end} holds the probe.
+ *
+ * <p>A restore to a point in time ({@code restore.start.time}, {@code restore.end.time}; see
+ * {@link PointInTimeCut}) reports its cuts in the original partition's offsets: with a start time,
+ * every offset from the first restored record on carries {@code start_cut}, the offset of that
+ * record (the first whose timestamp is at or after the start), so that a task resuming the
+ * partition still knows it; with an end time, the offset of the last record (the one with
+ * {@code complete=true}) carries {@code end_cut}, the first offset whose record's timestamp is at or
+ * after the end, which is not restored. A cut that no record reached is absent: without
+ * {@code end_cut}, no record was at or after the end and the partition was restored to its last
+ * record. A partition with no record in the range has no offset at all.
  */
 final class RestoreOffsets {
 
@@ -44,6 +57,8 @@ final class RestoreOffsets {
     static final String PARTITION = "partition";
     static final String OFFSET = "offset";
     static final String COMPLETE = "complete";
+    static final String START_CUT = "start_cut";
+    static final String END_CUT = "end_cut";
     static final String PROBE_TARGET_CLUSTER = "probe_target_cluster";
     static final String PROBE_TARGET_END = "probe_target_end";
     static final String PROBE_RESUMED_AFTER = "probe_resumed_after";
@@ -75,9 +90,19 @@ final class RestoreOffsets {
     }
 
     static Map<String, Object> sourceOffset(long offset, boolean complete) {
+        return sourceOffset(offset, complete, OptionalLong.empty(), OptionalLong.empty());
+    }
+
+    /**
+     * @param startCut the partition's start cut, when a start time applied and the cut was found
+     * @param endCut   the partition's end cut, on the last record only, when an end time applied and a record reached it
+     */
+    static Map<String, Object> sourceOffset(long offset, boolean complete, OptionalLong startCut, OptionalLong endCut) {
         Map<String, Object> sourceOffset = new HashMap<>();
         sourceOffset.put(OFFSET, offset);
         sourceOffset.put(COMPLETE, complete);
+        startCut.ifPresent(cut -> sourceOffset.put(START_CUT, cut));
+        endCut.ifPresent(cut -> sourceOffset.put(END_CUT, cut));
         return sourceOffset;
     }
 
@@ -162,9 +187,11 @@ final class RestoreOffsets {
     /**
      * Where a partition's restore stands, from a committed offset (null when none).
      *
-     * @param probe for a probe offset, what it recorded; null for a plain offset
+     * @param probe    for a probe offset, what it recorded; null for a plain offset
+     * @param startCut the start cut the offset records, or -1
      */
-    record Progress(long lastRestoredOffset, boolean complete, Probe probe, Map<String, Long> uncommittedGroups) {
+    record Progress(long lastRestoredOffset, boolean complete, Probe probe, long startCut,
+                    Map<String, Long> uncommittedGroups) {
         static final Progress NONE = new Progress(-1, false);
 
         Progress {
@@ -176,7 +203,11 @@ final class RestoreOffsets {
         }
 
         Progress(long lastRestoredOffset, boolean complete, Probe probe) {
-            this(lastRestoredOffset, complete, probe, Map.of());
+            this(lastRestoredOffset, complete, probe, -1, Map.of());
+        }
+
+        Progress(long lastRestoredOffset, boolean complete, Probe probe, long startCut) {
+            this(lastRestoredOffset, complete, probe, startCut, Map.of());
         }
 
         static Progress from(Map<String, Object> offset) {
@@ -184,13 +215,15 @@ final class RestoreOffsets {
                 return NONE;
             }
             boolean complete = Boolean.TRUE.equals(offset.get(COMPLETE));
+            long startCut = offset.get(START_CUT) instanceof Number cut ? cut.longValue() : -1;
             Map<String, Long> groups = groupOffsets(offset.get(GROUPS_UNCOMMITTED));
             if (offset.get(PROBE_TARGET_END) instanceof Number end) {
                 long before = offset.get(PROBE_RESUMED_AFTER) instanceof Number b ? b.longValue() : -1;
                 return new Progress(n.longValue(), complete,
-                        new Probe(String.valueOf(offset.get(PROBE_TARGET_CLUSTER)), end.longValue(), before), groups);
+                        new Probe(String.valueOf(offset.get(PROBE_TARGET_CLUSTER)), end.longValue(), before), startCut,
+                        groups);
             }
-            return new Progress(n.longValue(), complete, null, groups);
+            return new Progress(n.longValue(), complete, null, startCut, groups);
         }
 
         /** Whether this is a probe offset, whose record may not be in the target cluster. */
@@ -207,9 +240,10 @@ final class RestoreOffsets {
             if (probe == null) {
                 return this;
             }
+            // Before the probe, the partition had passed the start cut only if it had restored something.
             return probeLanded(targetClusterNow, targetEndNow)
-                    ? new Progress(lastRestoredOffset, complete, null, uncommittedGroups)
-                    : new Progress(probe.resumedAfter(), false);
+                    ? new Progress(lastRestoredOffset, complete, null, startCut, uncommittedGroups)
+                    : new Progress(probe.resumedAfter(), false, null, probe.resumedAfter() >= 0 ? startCut : -1, Map.of());
         }
 
         /** For a probe offset: whether the target cluster holds the probe (see {@link #resolve}). */

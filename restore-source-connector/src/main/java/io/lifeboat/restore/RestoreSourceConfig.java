@@ -2,6 +2,7 @@ package io.lifeboat.restore;
 
 import io.lifeboat.core.config.StorageConfig;
 import io.lifeboat.core.config.Validators;
+import io.lifeboat.core.layout.TimeRange;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import java.util.OptionalLong;
 
 /** Configuration of the restore source connector: the shared storage keys, what to restore and where. */
 public final class RestoreSourceConfig extends AbstractConfig {
@@ -38,6 +40,20 @@ public final class RestoreSourceConfig extends AbstractConfig {
             + "Other admin client settings of that cluster go under the 'target.cluster.' prefix "
             + "(target.cluster.security.protocol, ...).";
 
+    public static final String START_TIME = "restore.start.time";
+    private static final String START_TIME_DOC = "Point in time: restore each partition from the first record whose "
+            + "timestamp is at or after this instant (the offset Kafka's offsetsForTimes returns for it). An ISO-8601 "
+            + "instant with a zone offset (2026-12-02T14:00:00Z, 2026-12-02T15:00:00+01:00) or epoch milliseconds. "
+            + "Records after that one are restored whatever their timestamp: a contiguous range of each partition, "
+            + "never a filtered subset. Default: from the first record.";
+
+    public static final String END_TIME = "restore.end.time";
+    private static final String END_TIME_DOC = "Point in time: restore each partition up to, not including, the "
+            + "first record whose timestamp is at or after this instant (the offset Kafka's offsetsForTimes returns "
+            + "for it), such as just before a bad deploy. Same forms as restore.start.time, which must be "
+            + "before it. Records before that one are restored whatever their timestamp. Default: up to the last "
+            + "record.";
+
     public static final String CONSUMER_GROUPS = "restore.consumer.groups";
     private static final String CONSUMER_GROUPS_DOC = "Consumer groups to reposition in the target cluster, as a "
             + "regular expression matched against whole group ids (.* for all). Each matching group of the backup's "
@@ -54,6 +70,17 @@ public final class RestoreSourceConfig extends AbstractConfig {
     static final String TASK_PARTITIONS = "restore.task.partitions";
     /** Set by the connector on each task: topic=snapshot key pairs whose consumer groups the task repositions. */
     static final String TASK_SNAPSHOTS = "restore.task.snapshots";
+
+    private static final ConfigDef.Validator TIME_VALIDATOR = Validators.described(
+            "ISO-8601 instant with a zone offset, or epoch milliseconds", (name, value) -> {
+                if (value != null && !((String) value).isBlank()) {
+                    try {
+                        TimeRange.parseTime((String) value);
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(name, value, e.getMessage());
+                    }
+                }
+            });
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -78,6 +105,10 @@ public final class RestoreSourceConfig extends AbstractConfig {
                         }),
                         Importance.HIGH, TARGET_BOOTSTRAP_SERVERS_DOC, RESTORE_GROUP, ++order, Width.LONG,
                         "Target cluster bootstrap servers")
+                .define(START_TIME, Type.STRING, null, TIME_VALIDATOR,
+                        Importance.MEDIUM, START_TIME_DOC, RESTORE_GROUP, ++order, Width.MEDIUM, "Start time")
+                .define(END_TIME, Type.STRING, null, TIME_VALIDATOR,
+                        Importance.MEDIUM, END_TIME_DOC, RESTORE_GROUP, ++order, Width.MEDIUM, "End time")
                 .define(BATCH_SIZE, Type.INT, 2000, Range.between(1, 100_000),
                         Importance.LOW, BATCH_SIZE_DOC, RESTORE_GROUP, ++order, Width.SHORT, "Batch size")
                 .define(CONSUMER_GROUPS, Type.STRING, "", Validators.described("regular expression", (name, value) -> {
@@ -102,6 +133,27 @@ public final class RestoreSourceConfig extends AbstractConfig {
 
     public TopicMapping topicMapping() {
         return TopicMapping.parse(getList(RESTORE_TOPIC_MAPPING));
+    }
+
+    /**
+     * The point in time to restore ({@link TimeRange#ALL} without {@value #START_TIME} and {@value #END_TIME}).
+     *
+     * @throws ConfigException naming {@value #END_TIME} when the start is not before the end
+     */
+    public TimeRange timeRange() {
+        OptionalLong start = time(START_TIME);
+        OptionalLong end = time(END_TIME);
+        if (start.isPresent() && end.isPresent() && start.getAsLong() >= end.getAsLong()) {
+            throw new ConfigException(END_TIME, getString(END_TIME), END_TIME + " (" + TimeRange.format(end.getAsLong())
+                    + ") must be after " + START_TIME + " (" + TimeRange.format(start.getAsLong()) + "): the range "
+                    + "restores the records from the start up to, not including, the end");
+        }
+        return new TimeRange(start, end);
+    }
+
+    private OptionalLong time(String key) {
+        String value = getString(key);
+        return value == null || value.isBlank() ? OptionalLong.empty() : OptionalLong.of(TimeRange.parseTime(value));
     }
 
     public int batchSize() {

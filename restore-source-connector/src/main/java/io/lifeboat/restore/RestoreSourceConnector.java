@@ -6,6 +6,7 @@ import io.lifeboat.core.config.StorageConfig;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.HighWaterMarks;
 import io.lifeboat.core.layout.SnapshotKey;
+import io.lifeboat.core.layout.TimeRange;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.ObjectStores;
 import io.lifeboat.core.storage.StoreAccessCheck;
@@ -43,8 +44,7 @@ public class RestoreSourceConnector extends SourceConnector {
     private static final Logger log = LoggerFactory.getLogger(RestoreSourceConnector.class);
 
     /** Contract keys of later versions: rejected rather than ignored. */
-    static final List<String> NOT_YET_SUPPORTED = List.of("restore.start.time", "restore.end.time",
-            "restore.mode");
+    static final List<String> NOT_YET_SUPPORTED = List.of("restore.mode");
 
     private Map<String, String> props;
     private List<TopicPartition> partitions = List.of();
@@ -58,6 +58,7 @@ public class RestoreSourceConnector extends SourceConnector {
             }
         }
         RestoreSourceConfig config = new RestoreSourceConfig(props);
+        TimeRange range = config.timeRange();
         this.props = Map.copyOf(props);
         RestorePlanner.RestorePlan plan;
         try (ObjectStore store = ObjectStores.open(config.storage())) {
@@ -69,15 +70,15 @@ public class RestoreSourceConnector extends SourceConnector {
             String targetCluster = DestinationCheck.clusterId(admin, String.join(",", config.targetBootstrapServers()));
             for (RestorePlanner.TopicPlan topic : plan.topics()) {
                 preparer.prepare(topic.sourceTopic(), topic.targetTopic(), topic.partitions(),
-                        plan.catalog().oldestTimestamp(topic.sourceTopic()),
-                        plan.catalog().newestTimestamp(topic.sourceTopic()));
+                        plan.catalog().oldestTimestamp(topic.sourceTopic(), range),
+                        plan.catalog().newestTimestamp(topic.sourceTopic(), range));
                 preparer.requireEmptyOrOwn(topic.sourceTopic(), topic.targetTopic(), topic.partitions(),
                         (p, targetEnd) -> hasProgress(new TopicPartition(topic.sourceTopic(), p), targetCluster, targetEnd));
             }
         }
         this.partitions = plan.partitions();
-        log.info("Restore planned: {} topics, {} partitions: {}", plan.topics().size(), partitions.size(),
-                plan.topics());
+        log.info("Restore planned: {} topics, {} partitions{}: {}", plan.topics().size(), partitions.size(),
+                range.bounded() ? ", records in the time range " + range : "", plan.topics());
     }
 
     /** The snapshot each topic's consumer groups come from, logged, encoded for the tasks. */
@@ -99,7 +100,7 @@ public class RestoreSourceConnector extends SourceConnector {
 
     /** The moment whose snapshot applies: restore.end.time when set, else the newest. */
     private static OptionalLong groupsAtOrBefore(RestoreSourceConfig config) {
-        return OptionalLong.empty();
+        return config.timeRange().end();
     }
 
     /** Restore progress that counts: a probe offset whose record is not in the target cluster does not. */
@@ -137,6 +138,7 @@ public class RestoreSourceConnector extends SourceConnector {
         ExactCopyRules.rejectTransforms(connectorConfigs, results, "a restore");
         ExactCopyRules.rejectNotYetSupported(connectorConfigs, results, NOT_YET_SUPPORTED);
         ExactCopyRules.rejectErrorTolerance(connectorConfigs, results, "a restore");
+        checkTimeRange(connectorConfigs, results);
         ProducerOverrideRules.validate(connectorConfigs, results);
         StoreAccessCheck.open(connectorConfigs, results, ObjectStore.Access.READ).ifPresent(store -> {
             try (store) {
@@ -144,6 +146,23 @@ public class RestoreSourceConnector extends SourceConnector {
             }
         });
         return new Config(List.copyOf(results.values()));
+    }
+
+    /** Both times valid on their own: the start must be before the end (the error goes on the end). */
+    private static void checkTimeRange(Map<String, String> props, Map<String, ConfigValue> results) {
+        for (String key : List.of(RestoreSourceConfig.START_TIME, RestoreSourceConfig.END_TIME)) {
+            ConfigValue value = results.get(key);
+            if (value != null && !value.errorMessages().isEmpty()) {
+                return;
+            }
+        }
+        try {
+            new RestoreSourceConfig(props).timeRange();
+        } catch (ConfigException e) {
+            ExactCopyRules.addError(results, RestoreSourceConfig.END_TIME, e.getMessage());
+        } catch (RuntimeException e) {
+            // another key is invalid: its own error is already in the results
+        }
     }
 
     /** Once everything else is valid: does the backup set hold what the restore selects? */

@@ -3,6 +3,7 @@ package io.lifeboat.restore;
 import io.lifeboat.core.LifeboatVersion;
 import io.lifeboat.core.WorkDirectory;
 import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.TimeRange;
 import io.lifeboat.core.metadata.MetadataSnapshot.CommittedOffset;
 import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.storage.ObjectStore;
@@ -110,7 +111,8 @@ public class RestoreSourceTask extends SourceTask {
             List<Map<String, Object>> keys = assigned.stream().map(RestoreOffsets::sourcePartition).toList();
             Map<Map<String, Object>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(keys);
             Map<TopicPartition, RestoreOffsets.Progress> progress = verifiedProgress(assigned, offsets, mapping);
-            partitions.addAll(PartitionRestores.open(store, layout, mapping, assigned, progress, fetcher));
+            partitions.addAll(PartitionRestores.open(store, layout, mapping, assigned, progress,
+                    config.timeRange(), fetcher));
             openGroups(config, layout, mapping, assigned, progress, fetcher);
             for (TopicPartition tp : assigned) {
                 RestoreOffsets.Progress from = progress.get(tp);
@@ -156,7 +158,7 @@ public class RestoreSourceTask extends SourceTask {
                                             SegmentFetcher fetcher) {
         try {
             PartitionRestore restore = PartitionRestores.open(store, layout, mapping, List.of(tp),
-                    Map.of(tp, new RestoreOffsets.Progress(offset - 1, false)), fetcher).get(0);
+                    Map.of(tp, new RestoreOffsets.Progress(offset - 1, false)), TimeRange.ALL, fetcher).get(0);
             try {
                 return restore.poll(1).stream().filter(r -> PartitionGroups.originalOffset(r) == offset).findFirst();
             } finally {
@@ -325,8 +327,9 @@ public class RestoreSourceTask extends SourceTask {
     private static void reportRestored(PartitionRestore partition, PartitionGroups groups) {
         String groupReport = groups == null ? "" : "; consumer groups committed there: " + groups.committed()
                 + (groups.uncommitted().isEmpty() ? "" : ", NOT committed: " + groups.uncommitted().keySet());
-        log.info("Restored {} into {}-{}: {} records written in this run, all acknowledged{}", partition.source(),
-                partition.targetTopic(), partition.source().partition(), partition.restoredRecords(), groupReport);
+        log.info("Restored {} into {}-{}: {} records written in this run, all acknowledged{}{}", partition.source(),
+                partition.targetTopic(), partition.source().partition(), partition.restoredRecords(),
+                partition.cutReport().isEmpty() ? "" : ". " + partition.cutReport(), groupReport);
     }
 
     private void reportFinishedOnce() {

@@ -47,7 +47,9 @@ final class TargetTopicPreparer {
     /**
      * @param sourceTopic     the backed-up topic, for messages
      * @param partitions      partition count the backup needs
-     * @param oldestTimestamp oldest record timestamp in the backup of the topic, if any
+     * @param oldestTimestamp oldest record timestamp the restore writes into the topic (a bound: with a time
+     *                        range, that of the segments the range can touch), if any
+     * @param newestTimestamp newest record timestamp the restore writes into the topic (a bound likewise), if any
      */
     void prepare(String sourceTopic, String targetTopic, int partitions, OptionalLong oldestTimestamp,
                  OptionalLong newestTimestamp) {

@@ -33,7 +33,7 @@ class ConfigDocsTest {
                 `errors.tolerance` other than `none` (either could alter or drop records).
 
                 Keys of the contract that this version does not implement yet are rejected by `validate()`
-                rather than ignored: `restore.start.time`, `restore.end.time`, `restore.mode` (restore) and
+                rather than ignored: `restore.mode` (restore) and
                 `source.cluster.bootstrap.servers` (backup).
 
                 ## Backup sink connector (`io.lifeboat.backup.BackupSinkConnector`)

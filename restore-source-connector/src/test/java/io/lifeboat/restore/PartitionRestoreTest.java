@@ -5,6 +5,7 @@ import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.PartitionChain;
 import io.lifeboat.core.layout.HighWaterMarks;
 import io.lifeboat.core.layout.SegmentDescriptor;
+import io.lifeboat.core.layout.TimeRange;
 import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.segment.BackupHeader;
 import io.lifeboat.core.segment.BackupRecord;
@@ -72,7 +73,7 @@ class PartitionRestoreTest {
         segments.forEach(s -> entries.add(new BackupCatalog.SegmentEntry(layout.segmentKey(s), 1, s)));
         PartitionChain chain = PartitionChain.of(TP, new BackupCatalog.PartitionEntry(TP, true, entries, List.of()),
                 highWater, progress.lastRestoredOffset() + 1);
-        return new PartitionRestore(TP, "orders_restored", chain, progress,
+        return new PartitionRestore(TP, "orders_restored", chain, progress, TimeRange.ALL,
                 new SegmentFetcher(new FilesystemObjectStore(root), layout, work));
     }
 

@@ -2,6 +2,7 @@ package io.lifeboat.restore;
 
 import io.lifeboat.core.layout.DamagedSets;
 import io.lifeboat.core.layout.DamagedSets.DamagedSet;
+import io.lifeboat.core.layout.TimeRange;
 import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.storage.ForwardingStore;
 import org.apache.kafka.common.TopicPartition;
@@ -31,7 +32,7 @@ class PartitionRestoresTest {
     private List<PartitionRestore> open(DamagedSet set, Map<TopicPartition, RestoreOffsets.Progress> progress)
             throws IOException {
         return PartitionRestores.open(set.store(), DamagedSets.LAYOUT, TopicMapping.parse(List.of()), List.of(P0, P1),
-                progress, new SegmentFetcher(set.store(), DamagedSets.LAYOUT, dir));
+                progress, TimeRange.ALL, new SegmentFetcher(set.store(), DamagedSets.LAYOUT, dir));
     }
 
     private static DamagedSet find(List<DamagedSet> sets, String name) {

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -90,5 +91,26 @@ class RestoreOffsetsTest {
         assertEquals(Map.of("in=use", 7L), progress.uncommittedGroups());
         assertTrue(progress.complete());
         assertEquals(record, RestoreOffsets.withGroups(record, Map.of(), Map.of(), List.of()), "nothing to add");
+    }
+
+    @Test
+    void theStartCutIsReadBackSoThatAResumedRestoreKeepsReportingIt() {
+        Map<String, Object> offset = RestoreOffsets.sourceOffset(41, true, OptionalLong.of(30), OptionalLong.of(42));
+        assertEquals(Map.of("offset", 41L, "complete", true, "start_cut", 30L, "end_cut", 42L), offset);
+        assertEquals(new RestoreOffsets.Progress(41, true, null, 30), RestoreOffsets.Progress.from(offset));
+        assertEquals(30, RestoreOffsets.Progress.from(new HashMap<>(Map.of("offset", 41, "start_cut", 30))).startCut(),
+                "JSON numbers of any width");
+
+        Map<String, Object> probe = RestoreOffsets.probeOffset(
+                RestoreOffsets.sourceOffset(41, false, OptionalLong.of(30), OptionalLong.empty()),
+                new RestoreOffsets.Probe("cluster-a", 7, 40));
+        RestoreOffsets.Progress committed = RestoreOffsets.Progress.from(probe);
+        assertEquals(30, committed.resolve("cluster-a", 8).startCut(), "the probe landed");
+        assertEquals(30, committed.resolve("cluster-a", 7).startCut(), "offset 40 was restored before: past the cut");
+        RestoreOffsets.Progress first = RestoreOffsets.Progress.from(RestoreOffsets.probeOffset(
+                RestoreOffsets.sourceOffset(30, false, OptionalLong.of(30), OptionalLong.empty()),
+                new RestoreOffsets.Probe("cluster-a", 0, -1)));
+        assertEquals(RestoreOffsets.Progress.NONE, first.resolve("cluster-b", 5),
+                "the cut's own record went elsewhere: the cut is looked for again");
     }
 }

@@ -1,5 +1,6 @@
 package io.lifeboat.restore;
 
+import io.lifeboat.core.layout.TimeRange;
 import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,11 +10,12 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The producer overrides a restore refuses: each error sits on the key to fix and says why. */
+/** The producer overrides and times a restore refuses: each error sits on the key to fix and says why. */
 class RestoreSourceConnectorValidateTest {
 
     private static final String BYTES = "org.apache.kafka.connect.converters.ByteArrayConverter";
@@ -91,5 +93,33 @@ class RestoreSourceConnectorValidateTest {
         props.put("producer.override.max.in.flight.requests.per.connection", "5");
         assertOnlyError(errors(props), "producer.override.max.in.flight.requests.per.connection",
                 "needs producer.override.enable.idempotence=true");
+    }
+
+    @Test
+    void timesAreInstantsOrEpochMillisAndTheStartComesFirst() throws Exception {
+        Map<String, String> props = valid();
+        props.put("restore.start.time", "2026-12-02T13:00:00+01:00");
+        props.put("restore.end.time", "1796220120000");
+        assertEquals(Map.of(), errors(props));
+        assertEquals(new TimeRange(OptionalLong.of(1_796_212_800_000L), OptionalLong.of(1_796_220_120_000L)),
+                new RestoreSourceConfig(props).timeRange());
+
+        props.put("restore.end.time", "2026-12-02 14:02");
+        assertOnlyError(errors(props), "restore.end.time", "ISO-8601 instant with a zone offset");
+        props.put("restore.end.time", "2026-12-02T14:02:00");
+        assertOnlyError(errors(props), "restore.end.time", "2026-12-02T14:02:00Z");
+
+        props.put("restore.end.time", "2026-12-02T12:00:00Z");
+        assertOnlyError(errors(props), "restore.end.time", "must be after restore.start.time");
+        props.put("restore.end.time", "2026-12-02T12:00:00Z");
+        props.put("restore.start.time", "2026-12-02T12:00:00Z");
+        assertOnlyError(errors(props), "restore.end.time", "must be after restore.start.time");
+
+        props.remove("restore.end.time");
+        props.put("restore.start.time", "soon");
+        assertOnlyError(errors(props), "restore.start.time", "epoch milliseconds");
+        props.put("restore.start.time", "");
+        assertEquals(Map.of(), errors(props), "an empty value is no bound");
+        assertEquals(TimeRange.ALL, new RestoreSourceConfig(props).timeRange());
     }
 }

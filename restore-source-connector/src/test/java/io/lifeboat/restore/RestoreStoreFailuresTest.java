@@ -6,6 +6,7 @@ import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.BackupCatalog;
 import io.lifeboat.core.layout.PartitionChain;
 import io.lifeboat.core.layout.SegmentDescriptor;
+import io.lifeboat.core.layout.TimeRange;
 import io.lifeboat.core.segment.BackupRecord;
 import io.lifeboat.core.segment.CorruptSegmentException;
 import io.lifeboat.core.segment.RecordEncoder;
@@ -115,7 +116,7 @@ class RestoreStoreFailuresTest {
         segments.forEach(s -> entries.add(new BackupCatalog.SegmentEntry(layout.segmentKey(s), 1, s)));
         PartitionChain chain = PartitionChain.of(TP, new BackupCatalog.PartitionEntry(TP, true, entries, List.of()),
                 null, 0);
-        return new PartitionRestore(TP, "orders", chain, RestoreOffsets.Progress.NONE,
+        return new PartitionRestore(TP, "orders", chain, RestoreOffsets.Progress.NONE, TimeRange.ALL,
                 new SegmentFetcher(store, layout, workFolder, RestoreSourceTask.WORK_FOLDER_PLACED_BY));
     }
 

@@ -2,6 +2,7 @@ package io.lifeboat.restore;
 
 import io.lifeboat.core.layout.DamagedSets;
 import io.lifeboat.core.layout.DamagedSets.DamagedSet;
+import io.lifeboat.core.layout.TimeRange;
 import io.lifeboat.core.segment.SegmentFetcher;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,7 @@ class SharedRulesTest {
         assertEquals(2, plan.partitions().size(), set.name());
         Path work = Files.createTempDirectory(dir, "work");
         List<PartitionRestore> restores = PartitionRestores.open(set.store(), DamagedSets.LAYOUT, config.topicMapping(),
-                plan.partitions(), Map.of(), new SegmentFetcher(set.store(), DamagedSets.LAYOUT, work));
+                plan.partitions(), Map.of(), TimeRange.ALL, new SegmentFetcher(set.store(), DamagedSets.LAYOUT, work));
         long records = 0;
         for (PartitionRestore restore : restores) {
             for (List<SourceRecord> batch = restore.poll(100); !batch.isEmpty(); batch = restore.poll(100)) {

@@ -224,10 +224,51 @@ public final class BackupCatalog {
         return timestamps(topic, SegmentDescriptor::maxTimestamp).max();
     }
 
+    /**
+     * A bound on the smallest timestamp a restore of {@code range} writes of the topic: the smallest
+     * timestamp of the segments that can hold records of the range (see {@link #segmentsWithin}). Not
+     * {@code range.start()}: a record after the start cut can be older than the start, and it is
+     * restored.
+     */
+    public OptionalLong oldestTimestamp(String topic, TimeRange range) {
+        return timestamps(topic, range, SegmentDescriptor::minTimestamp).min();
+    }
+
+    /** A bound on the largest timestamp a restore of {@code range} writes of the topic (see {@link #segmentsWithin}). */
+    public OptionalLong newestTimestamp(String topic, TimeRange range) {
+        return timestamps(topic, range, SegmentDescriptor::maxTimestamp).max();
+    }
+
+    /**
+     * The segments of a partition (in offset order) that can hold records of {@code range}: from the
+     * first one that can hold the start cut (see {@link TimeRange#segmentBeforeStart}) up to and
+     * including the first one after it whose records are all at or after the end (the end cut is at
+     * or before its last record). Segments before them hold only records before the start cut,
+     * segments after them only records after the end cut (a replayed segment that overlaps the last
+     * one may be included: the bound is conservative).
+     */
+    public static List<SegmentDescriptor> segmentsWithin(PartitionEntry partition, TimeRange range) {
+        List<SegmentDescriptor> within = new ArrayList<>();
+        for (SegmentEntry entry : partition.segments()) {
+            SegmentDescriptor segment = entry.descriptor();
+            if (within.isEmpty() && range.segmentBeforeStart(segment)) {
+                continue;
+            }
+            within.add(segment);
+            if (range.segmentFromEnd(segment)) {
+                break;
+            }
+        }
+        return within;
+    }
+
     private LongStream timestamps(String topic, ToLongFunction<SegmentDescriptor> timestamp) {
+        return timestamps(topic, TimeRange.ALL, timestamp);
+    }
+
+    private LongStream timestamps(String topic, TimeRange range, ToLongFunction<SegmentDescriptor> timestamp) {
         return partitions(topic).values().stream()
-                .flatMap(p -> p.segments().stream())
-                .map(SegmentEntry::descriptor)
+                .flatMap(p -> segmentsWithin(p, range).stream())
                 .mapToLong(timestamp)
                 .filter(ts -> ts != SegmentDescriptor.NONE);
     }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -77,6 +78,16 @@ class BackupCatalogTest {
         BackupCatalog orders = BackupCatalog.load(store, layout, List.of("orders"));
         assertEquals(1_000, orders.oldestTimestamp("orders").orElseThrow());
         assertEquals(6_000, orders.newestTimestamp("orders").orElseThrow(), "segments without timestamps are skipped");
+
+        TimeRange before = new TimeRange(OptionalLong.empty(), OptionalLong.of(5_000));
+        assertEquals(1_000, orders.oldestTimestamp("orders", before).orElseThrow());
+        assertEquals(6_000, orders.newestTimestamp("orders", before).orElseThrow(),
+                "the segment that holds the end cut is written up to its cut: bounded by its key");
+        TimeRange after = new TimeRange(OptionalLong.of(2_001), OptionalLong.empty());
+        assertEquals(5_000, orders.oldestTimestamp("orders", after).orElseThrow(),
+                "segments wholly before the start are not restored");
+        assertTrue(orders.oldestTimestamp("orders", new TimeRange(OptionalLong.of(9_000), OptionalLong.empty()))
+                .isEmpty(), "nothing is restored");
         assertEquals(1, orders.unrecognized().size());
     }
 
