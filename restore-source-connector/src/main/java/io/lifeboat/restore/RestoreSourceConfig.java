@@ -13,6 +13,7 @@ import org.apache.kafka.common.config.ConfigException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Configuration of the restore source connector: the shared storage keys, what to restore and where. */
 public final class RestoreSourceConfig extends AbstractConfig {
@@ -34,6 +35,19 @@ public final class RestoreSourceConfig extends AbstractConfig {
             + "for the admin work a restore needs: creating topics and checking their partitions and retention. "
             + "Other admin client settings of that cluster go under the 'target.cluster.' prefix "
             + "(target.cluster.security.protocol, ...).";
+
+    public static final String TOPIC_CONFIGS = "restore.topic.configs";
+    private static final String TOPIC_CONFIGS_DOC = "Topic configs for the topics the restore creates, as name=value "
+            + "entries applied over the configs the backup recorded on the source topic (e.g. retention.ms=-1 to keep "
+            + "old records). An entry without '=' continues the value before it (cleanup.policy=compact,delete); "
+            + "an empty value (name=) leaves the config out, so the target broker's default applies. Configs that "
+            + "do not carry over between clusters are not taken from the backup (replica throttles, tiered storage, "
+            + "message.format.version, message.downconversion.enable, confluent.*) but are set when named here. "
+            + "Existing target topics are not altered.";
+
+    public static final String REPLICATION_FACTOR = "restore.replication.factor";
+    private static final String REPLICATION_FACTOR_DOC = "Replication factor of the topics the restore creates; -1 "
+            + "for the target broker's default (default.replication.factor).";
 
     public static final String BATCH_SIZE = "restore.batch.size";
     private static final String BATCH_SIZE_DOC = "Most records a task hands to Connect in one poll.";
@@ -64,6 +78,18 @@ public final class RestoreSourceConfig extends AbstractConfig {
                         }),
                         Importance.HIGH, TARGET_BOOTSTRAP_SERVERS_DOC, RESTORE_GROUP, ++order, Width.LONG,
                         "Target cluster bootstrap servers")
+                .define(TOPIC_CONFIGS, Type.LIST, "", TopicConfigOverrides.VALIDATOR,
+                        Importance.MEDIUM, TOPIC_CONFIGS_DOC, RESTORE_GROUP, ++order, Width.LONG,
+                        "Configs of created topics")
+                .define(REPLICATION_FACTOR, Type.INT, -1, Validators.described("-1, or 1 to 32767", (name, value) -> {
+                            int factor = (Integer) value;
+                            if (factor != -1 && (factor < 1 || factor > Short.MAX_VALUE)) {
+                                throw new ConfigException(name, value,
+                                        "-1 (the target broker's default) or a replica count from 1 to 32767");
+                            }
+                        }),
+                        Importance.MEDIUM, REPLICATION_FACTOR_DOC, RESTORE_GROUP, ++order, Width.SHORT,
+                        "Replication factor of created topics")
                 .define(BATCH_SIZE, Type.INT, 2000, Range.between(1, 100_000),
                         Importance.LOW, BATCH_SIZE_DOC, RESTORE_GROUP, ++order, Width.SHORT, "Batch size")
                 .defineInternal(TASK_PARTITIONS, Type.STRING, "", Importance.LOW);
@@ -79,6 +105,16 @@ public final class RestoreSourceConfig extends AbstractConfig {
 
     public TopicMapping topicMapping() {
         return TopicMapping.parse(getList(RESTORE_TOPIC_MAPPING));
+    }
+
+    TopicConfigOverrides topicConfigs() {
+        return TopicConfigOverrides.parse(getList(TOPIC_CONFIGS));
+    }
+
+    /** Replication factor of created topics; empty for the target broker's default. */
+    public Optional<Short> replicationFactor() {
+        int factor = getInt(REPLICATION_FACTOR);
+        return factor == -1 ? Optional.empty() : Optional.of((short) factor);
     }
 
     public int batchSize() {

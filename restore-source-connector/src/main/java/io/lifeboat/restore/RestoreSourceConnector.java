@@ -26,11 +26,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * Restores backed-up topics into a cluster. On start it plans the restore from the backup set's
- * object keys and prepares the target topics (created with the original partition count, checked
- * for partitions, retention and timestamp type) before any task writes a record; tasks then
+ * object keys and prepares the target topics (created with the original partition count and the
+ * configs of the backup's metadata snapshot merged with restore.topic.configs; checked for
+ * partitions, retention, compaction and timestamp type) before any task writes a record; tasks then
  * restore topic-partitions assigned round-robin.
  */
 public class RestoreSourceConnector extends SourceConnector {
@@ -54,14 +56,18 @@ public class RestoreSourceConnector extends SourceConnector {
         RestoreSourceConfig config = new RestoreSourceConfig(props);
         this.props = Map.copyOf(props);
         RestorePlanner.RestorePlan plan;
+        Map<String, TopicSettings> settings;
         try (ObjectStore store = ObjectStores.open(config.storage())) {
             plan = RestorePlanner.plan(config, store);
+            // The end time of a point-in-time restore goes here once restore.end.time exists.
+            settings = TopicSettingsPlanner.plan(store, new BackupLayout(config.storage().prefix()), plan.topics(),
+                    OptionalLong.empty(), config.topicConfigs(), config.replicationFactor());
         }
         try (Admin admin = Admin.create(config.targetAdminConfig())) {
-            TargetTopicPreparer preparer = new TargetTopicPreparer(admin, System.currentTimeMillis());
+            TargetTopicPreparer preparer = new TargetTopicPreparer(admin, config.topicConfigs(), System.currentTimeMillis());
             String targetCluster = DestinationCheck.clusterId(admin, String.join(",", config.targetBootstrapServers()));
             for (RestorePlanner.TopicPlan topic : plan.topics()) {
-                preparer.prepare(topic.sourceTopic(), topic.targetTopic(), topic.partitions(),
+                preparer.prepare(topic, settings.get(topic.sourceTopic()),
                         plan.catalog().oldestTimestamp(topic.sourceTopic()),
                         plan.catalog().newestTimestamp(topic.sourceTopic()));
                 preparer.requireEmptyOrOwn(topic.sourceTopic(), topic.targetTopic(), topic.partitions(),
