@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -79,7 +80,7 @@ final class TargetTopicCreator {
         }
         log.info("Created target topic {} with {} partitions, replication factor {}, configs {} (from {}{})", topic,
                 settings.partitions(), settings.replicationFactor().map(String::valueOf).orElse("of the broker default"),
-                settings.configs(), settings.origin(),
+                new TreeMap<>(settings.configs()), settings.origin(),
                 overrides.isEmpty() ? "" : " and " + RestoreSourceConfig.TOPIC_CONFIGS + " " + overrides);
         if (!settings.merge().dropped().isEmpty()) {
             log.info("Backed-up configs of {} not carried over to {}, as they do not carry over between clusters "

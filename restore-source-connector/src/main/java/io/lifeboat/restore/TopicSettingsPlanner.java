@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
  * Decides how each restored topic would be created: from the newest metadata snapshot of the backup
@@ -72,7 +73,7 @@ final class TopicSettingsPlanner {
         log.info("Settings of {} from metadata snapshot {} taken {}{}: configs {}", topic.sourceTopic(),
                 found.get().key().key(), Instant.ofEpochMilli(found.get().key().takenAt()),
                 atOrBefore.isPresent() ? " (the newest at or before " + Instant.ofEpochMilli(atOrBefore.getAsLong()) + ")"
-                        : " (the newest)", metadata.configs());
+                        : " (the newest)", new TreeMap<>(metadata.configs()));
         return new TopicSettings(partitions, replicationFactor, merge, Optional.of(found.get().key()), metadata.configs());
     }
 }
