@@ -5,6 +5,7 @@ import io.lifeboat.core.metadata.MetadataSnapshot;
 import io.lifeboat.core.metadata.MetadataSnapshot.TopicMetadata;
 import io.lifeboat.core.metadata.MetadataSnapshots;
 import io.lifeboat.core.storage.FilesystemObjectStore;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,7 @@ import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Which snapshot a topic's settings come from, and the partition count and configs of a created topic. */
@@ -34,9 +36,9 @@ class TopicSettingsPlannerTest {
     void snapshots(@TempDir Path root) throws Exception {
         store = new FilesystemObjectStore(root);
         earlyKey = MetadataSnapshots.write(store, LAYOUT, snapshot(T0, Map.of(
-                "orders", topic(4, Map.of("retention.ms", "1000", "cleanup.policy", "compact"))))) ;
+                "orders", topic(4, Map.of("retention.ms", "1000", "cleanup.policy", "compact")))));
         lateKey = MetadataSnapshots.write(store, LAYOUT, snapshot(T0 + DAY, Map.of(
-                "orders", topic(2, Map.of("retention.ms", "2000", "follower.replication.throttled.replicas", "*"))))) ;
+                "orders", topic(2, Map.of("retention.ms", "2000", "follower.replication.throttled.replicas", "*")))));
     }
 
     private static MetadataSnapshot snapshot(long takenAt, Map<String, TopicMetadata> topics) {
@@ -89,5 +91,15 @@ class TopicSettingsPlannerTest {
         TopicSettings orders = plan(OptionalLong.empty(), "retention.ms=-1").get("orders");
         assertEquals(Map.of("retention.ms", "-1"), orders.configs());
         assertEquals(Map.of("retention.ms", "2000"), orders.merge().overridden());
+    }
+
+    @Test
+    void aDamagedSnapshotStopsThePlanNamingTheObject() throws Exception {
+        String damaged = LAYOUT.snapshotKey("backup", T0 + 2 * DAY);
+        store.put(damaged, "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ConnectException e = assertThrows(ConnectException.class, () -> plan(OptionalLong.empty()));
+        assertTrue(e.getMessage().contains(damaged) && e.getMessage().contains("move it out"), e.getMessage());
+        assertEquals(lateKey, plan(OptionalLong.of(T0 + DAY)).get("orders").snapshot().orElseThrow().key(),
+                "a restore to a moment before it does not read it");
     }
 }
