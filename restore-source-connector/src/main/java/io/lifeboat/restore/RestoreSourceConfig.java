@@ -15,9 +15,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import java.util.OptionalLong;
 
 /** Configuration of the restore source connector: the shared storage keys, what to restore and where. */
 public final class RestoreSourceConfig extends AbstractConfig {
@@ -62,6 +62,19 @@ public final class RestoreSourceConfig extends AbstractConfig {
             + "group's committed offset (the restored partition's end when there is none). Committed through "
             + "target.cluster.bootstrap.servers. A group with active members in the target cluster is not touched "
             + "and is reported. Default: none. Needs a backup that records metadata (source.cluster.bootstrap.servers).";
+
+    public static final String TOPIC_CONFIGS = "restore.topic.configs";
+    private static final String TOPIC_CONFIGS_DOC = "Topic configs for the topics the restore creates, as name=value "
+            + "entries applied over the configs the backup recorded on the source topic (e.g. retention.ms=-1 to keep "
+            + "old records). An entry without '=' continues the value before it (cleanup.policy=compact,delete); "
+            + "an empty value (name=) leaves the config out, so the target broker's default applies. Configs that "
+            + "do not carry over between clusters are not taken from the backup (replica throttles, tiered storage, "
+            + "message.format.version, message.downconversion.enable, confluent.*) but are set when named here. "
+            + "Existing target topics are not altered.";
+
+    public static final String REPLICATION_FACTOR = "restore.replication.factor";
+    private static final String REPLICATION_FACTOR_DOC = "Replication factor of the topics the restore creates; -1 "
+            + "for the target broker's default (default.replication.factor).";
 
     public static final String BATCH_SIZE = "restore.batch.size";
     private static final String BATCH_SIZE_DOC = "Most records a task hands to Connect in one poll.";
@@ -109,6 +122,18 @@ public final class RestoreSourceConfig extends AbstractConfig {
                         Importance.MEDIUM, START_TIME_DOC, RESTORE_GROUP, ++order, Width.MEDIUM, "Start time")
                 .define(END_TIME, Type.STRING, null, TIME_VALIDATOR,
                         Importance.MEDIUM, END_TIME_DOC, RESTORE_GROUP, ++order, Width.MEDIUM, "End time")
+                .define(TOPIC_CONFIGS, Type.LIST, "", TopicConfigOverrides.VALIDATOR,
+                        Importance.MEDIUM, TOPIC_CONFIGS_DOC, RESTORE_GROUP, ++order, Width.LONG,
+                        "Configs of created topics")
+                .define(REPLICATION_FACTOR, Type.INT, -1, Validators.described("-1, or 1 to 32767", (name, value) -> {
+                            int factor = (Integer) value;
+                            if (factor != -1 && (factor < 1 || factor > Short.MAX_VALUE)) {
+                                throw new ConfigException(name, value,
+                                        "-1 (the target broker's default) or a replica count from 1 to 32767");
+                            }
+                        }),
+                        Importance.MEDIUM, REPLICATION_FACTOR_DOC, RESTORE_GROUP, ++order, Width.SHORT,
+                        "Replication factor of created topics")
                 .define(BATCH_SIZE, Type.INT, 2000, Range.between(1, 100_000),
                         Importance.LOW, BATCH_SIZE_DOC, RESTORE_GROUP, ++order, Width.SHORT, "Batch size")
                 .define(CONSUMER_GROUPS, Type.STRING, "", Validators.described("regular expression", (name, value) -> {
@@ -154,6 +179,16 @@ public final class RestoreSourceConfig extends AbstractConfig {
     private OptionalLong time(String key) {
         String value = getString(key);
         return value == null || value.isBlank() ? OptionalLong.empty() : OptionalLong.of(TimeRange.parseTime(value));
+    }
+
+    TopicConfigOverrides topicConfigs() {
+        return TopicConfigOverrides.parse(getList(TOPIC_CONFIGS));
+    }
+
+    /** Replication factor of created topics; empty for the target broker's default. */
+    public Optional<Short> replicationFactor() {
+        int factor = getInt(REPLICATION_FACTOR);
+        return factor == -1 ? Optional.empty() : Optional.of((short) factor);
     }
 
     public int batchSize() {

@@ -35,8 +35,9 @@ import java.util.Set;
 
 /**
  * Restores backed-up topics into a cluster. On start it plans the restore from the backup set's
- * object keys and prepares the target topics (created with the original partition count, checked
- * for partitions, retention and timestamp type) before any task writes a record; tasks then
+ * object keys and prepares the target topics (created with the original partition count and the
+ * configs of the backup's metadata snapshot merged with restore.topic.configs; checked for
+ * partitions, retention, compaction and timestamp type) before any task writes a record; tasks then
  * restore topic-partitions assigned round-robin.
  */
 public class RestoreSourceConnector extends SourceConnector {
@@ -61,15 +62,18 @@ public class RestoreSourceConnector extends SourceConnector {
         TimeRange range = config.timeRange();
         this.props = Map.copyOf(props);
         RestorePlanner.RestorePlan plan;
+        Map<String, TopicSettings> settings;
         try (ObjectStore store = ObjectStores.open(config.storage())) {
             plan = RestorePlanner.plan(config, store);
             taskSnapshots = config.consumerGroups().isPresent() ? groupSnapshots(config, store, plan) : "";
+            settings = TopicSettingsPlanner.plan(store, new BackupLayout(config.storage().prefix()), plan.topics(),
+                    config.timeRange().end(), config.topicConfigs(), config.replicationFactor());
         }
         try (Admin admin = Admin.create(config.targetAdminConfig())) {
-            TargetTopicPreparer preparer = new TargetTopicPreparer(admin, System.currentTimeMillis());
+            TargetTopicPreparer preparer = new TargetTopicPreparer(admin, config.topicConfigs(), System.currentTimeMillis());
             String targetCluster = DestinationCheck.clusterId(admin, String.join(",", config.targetBootstrapServers()));
             for (RestorePlanner.TopicPlan topic : plan.topics()) {
-                preparer.prepare(topic.sourceTopic(), topic.targetTopic(), topic.partitions(),
+                preparer.prepare(topic, settings.get(topic.sourceTopic()),
                         plan.catalog().oldestTimestamp(topic.sourceTopic(), range),
                         plan.catalog().newestTimestamp(topic.sourceTopic(), range));
                 preparer.requireEmptyOrOwn(topic.sourceTopic(), topic.targetTopic(), topic.partitions(),
@@ -156,12 +160,16 @@ public class RestoreSourceConnector extends SourceConnector {
                 return;
             }
         }
+        RestoreSourceConfig config;
         try {
-            new RestoreSourceConfig(props).timeRange();
+            config = new RestoreSourceConfig(props);
+        } catch (RuntimeException e) {
+            return; // another key is invalid: its own error is already in the results
+        }
+        try {
+            config.timeRange();
         } catch (ConfigException e) {
             ExactCopyRules.addError(results, RestoreSourceConfig.END_TIME, e.getMessage());
-        } catch (RuntimeException e) {
-            // another key is invalid: its own error is already in the results
         }
     }
 

@@ -2,34 +2,32 @@ package io.lifeboat.restore;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Makes a target topic ready before the first record is written: creates it with the backup's
- * partition count when missing, and refuses to go on when the restore could not be faithful (too
- * few partitions, a retention by time or by size that would delete restored records, compaction
- * that would remove restored records after the restore reports success, broker-assigned
- * timestamps).
+ * Makes a target topic ready before the first record is written: creates it when missing with the
+ * backed-up settings ({@link TopicSettings}: partition count, topic configs, restore.topic.configs),
+ * after checking the configs it would have, and refuses to go on when the restore could not be
+ * faithful ({@link TargetTopicChecks}; an existing topic with too few partitions). Existing topics
+ * are never altered.
  */
 final class TargetTopicPreparer {
 
@@ -37,35 +35,80 @@ final class TargetTopicPreparer {
     private static final long TIMEOUT_SECONDS = 60;
 
     private final Admin admin;
+    private final TargetTopicCreator creator;
+    private final TopicConfigOverrides overrides;
     private final long nowMillis;
 
-    TargetTopicPreparer(Admin admin, long nowMillis) {
+    TargetTopicPreparer(Admin admin, TopicConfigOverrides overrides, long nowMillis) {
         this.admin = admin;
+        this.creator = new TargetTopicCreator(admin, overrides);
+        this.overrides = overrides;
         this.nowMillis = nowMillis;
     }
 
     /**
-     * @param sourceTopic     the backed-up topic, for messages
-     * @param partitions      partition count the backup needs
+     * @param settings        how to create the topic when missing, and what the backup recorded of the source topic
      * @param oldestTimestamp oldest record timestamp the restore writes into the topic (a bound: with a time
      *                        range, that of the segments the range can touch), if any
      * @param newestTimestamp newest record timestamp the restore writes into the topic (a bound likewise), if any
      */
-    void prepare(String sourceTopic, String targetTopic, int partitions, OptionalLong oldestTimestamp,
+    void prepare(RestorePlanner.TopicPlan topic, TopicSettings settings, OptionalLong oldestTimestamp,
                  OptionalLong newestTimestamp) {
+        String sourceTopic = topic.sourceTopic();
+        String targetTopic = topic.targetTopic();
         Optional<TopicDescription> existing = describe(targetTopic);
-        if (existing.isEmpty()) {
-            create(targetTopic, partitions);
-        } else if (existing.get().partitions().size() < partitions) {
-            throw new ConnectException("Target topic " + targetTopic + " has " + existing.get().partitions().size()
-                    + " partitions but the backup of " + sourceTopic + " has " + partitions
+        if (existing.isEmpty() && createChecked(topic, settings, oldestTimestamp, newestTimestamp)) {
+            return;
+        }
+        existing = existing.isPresent() ? existing : describe(targetTopic);
+        int actual = existing.map(d -> d.partitions().size()).orElse(0);
+        if (actual < topic.partitions()) {
+            throw new ConnectException("Target topic " + targetTopic + " has " + actual
+                    + " partitions but the backup of " + sourceTopic + " has " + topic.partitions()
                     + ": records must land in the partition of the same number. Add partitions to " + targetTopic
                     + " (or delete it so that the restore creates it) and restart the connector.");
         }
         Config config = topicConfig(targetTopic);
-        checkCleanup(config, sourceTopic, targetTopic);
-        checkConfig(config, sourceTopic, targetTopic, oldestTimestamp);
-        checkNewest(config, sourceTopic, targetTopic, newestTimestamp);
+        logDifferences(config, targetTopic, settings);
+        new TargetTopicChecks(sourceTopic, targetTopic, false, settings, overrides, nowMillis)
+                .check(config, OptionalInt.empty(), oldestTimestamp, newestTimestamp);
+    }
+
+    /**
+     * Checks the configs the topic would be created with, then creates it. False when the topic
+     * appeared meanwhile: it is then an existing topic.
+     */
+    private boolean createChecked(RestorePlanner.TopicPlan topic, TopicSettings settings, OptionalLong oldestTimestamp,
+                                  OptionalLong newestTimestamp) {
+        TargetTopicCreator.DryRun dryRun;
+        try {
+            dryRun = creator.dryRun(topic.targetTopic(), settings);
+        } catch (TopicExistsException e) {
+            return false;
+        }
+        new TargetTopicChecks(topic.sourceTopic(), topic.targetTopic(), true, settings, overrides, nowMillis)
+                .check(dryRun.config(), dryRun.replicationFactor(), oldestTimestamp, newestTimestamp);
+        if (!creator.create(topic.sourceTopic(), topic.targetTopic(), settings)) {
+            return false;
+        }
+        topicConfig(topic.targetTopic()); // waits until the brokers know the new topic
+        return true;
+    }
+
+    /** An existing topic is left as it is; say where it differs from what the restore would have created. */
+    private static void logDifferences(Config config, String targetTopic, TopicSettings settings) {
+        Map<String, String> differences = new TreeMap<>();
+        settings.configs().forEach((name, wanted) -> {
+            String actual = TargetTopicChecks.value(config, name);
+            if (!wanted.equals(actual)) {
+                differences.put(name, actual + " (would be " + wanted + ")");
+            }
+        });
+        if (!differences.isEmpty()) {
+            log.info("Target topic {} exists and is not altered; its configs differ from those the restore would have "
+                    + "created it with (from {} and {}): {}", targetTopic, settings.origin(),
+                    RestoreSourceConfig.TOPIC_CONFIGS, differences);
+        }
     }
 
     /**
@@ -126,95 +169,6 @@ final class TargetTopicPreparer {
         }
     }
 
-    private void create(String topic, int partitions) {
-        try {
-            admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
-                    .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            log.info("Created target topic {} with {} partitions", topic, partitions);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw failure("create target topic " + topic + " with " + partitions + " partitions", e);
-            }
-            prepareExistingAfterRace(topic, partitions);
-        } catch (Exception e) {
-            throw failure("create target topic " + topic, e);
-        }
-    }
-
-    private void prepareExistingAfterRace(String topic, int partitions) {
-        int actual = describe(topic).map(d -> d.partitions().size()).orElse(0);
-        if (actual < partitions) {
-            throw new ConnectException("Target topic " + topic + " appeared with " + actual
-                    + " partitions while the restore was creating it with " + partitions);
-        }
-    }
-
-    /**
-     * Compaction and a retention by size both remove records of a partition while the restore, or
-     * a verification after it, still counts them; neither is a faithful copy of the backup. The
-     * target topic's effective configs (broker defaults included) are checked.
-     */
-    private static void checkCleanup(Config config, String sourceTopic, String targetTopic) {
-        String cleanup = value(config, TopicConfig.CLEANUP_POLICY_CONFIG);
-        if (cleanup != null && cleanup.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
-            throw new ConnectException("Target topic " + targetTopic + " has cleanup.policy=" + cleanup
-                    + ": compaction would remove restored records of " + sourceTopic + " (all but the newest per key) "
-                    + "after the restore reports success, so the restored topic would not be the backed-up one. Set "
-                    + "cleanup.policy=delete on " + targetTopic + " for the restore and restart the connector; switch "
-                    + "it to " + cleanup + " after verifying the restore.");
-        }
-        long retentionBytes = parseLong(value(config, TopicConfig.RETENTION_BYTES_CONFIG), -1);
-        if (cleanup != null && cleanup.contains(TopicConfig.CLEANUP_POLICY_DELETE) && retentionBytes >= 0) {
-            throw new ConnectException("Target topic " + targetTopic + " has retention.bytes=" + retentionBytes
-                    + " (cleanup.policy=" + cleanup + "): the broker would delete the oldest restored records of "
-                    + sourceTopic + " once a partition holds more than that. Set retention.bytes=-1 on " + targetTopic
-                    + " for the restore and restart the connector; it can be changed after verifying the restore.");
-        }
-    }
-
-    private void checkConfig(Config config, String sourceTopic, String targetTopic, OptionalLong oldestTimestamp) {
-        String timestampType = value(config, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
-        if ("LogAppendTime".equalsIgnoreCase(timestampType)) {
-            throw new ConnectException("Target topic " + targetTopic + " has message.timestamp.type=LogAppendTime: "
-                    + "the broker would replace the original timestamps of the restored records. Set it to "
-                    + "CreateTime and restart the connector.");
-        }
-        if (oldestTimestamp.isEmpty()) {
-            return;
-        }
-        long oldest = oldestTimestamp.getAsLong();
-        String cleanup = value(config, TopicConfig.CLEANUP_POLICY_CONFIG);
-        long retention = parseLong(value(config, TopicConfig.RETENTION_MS_CONFIG), -1);
-        if (cleanup != null && cleanup.contains(TopicConfig.CLEANUP_POLICY_DELETE) && retention >= 0
-                && oldest < nowMillis - retention) {
-            throw new ConnectException("Restoring " + sourceTopic + " into " + targetTopic + " would lose records: "
-                    + "the target topic's retention.ms is " + retention + " and the backup's oldest record has "
-                    + "timestamp " + oldest + " (" + Instant.ofEpochMilli(oldest) + "), so the broker would delete "
-                    + "it right after the restore writes it. Raise retention.ms of " + targetTopic
-                    + " (or set it to -1) and restart the connector.");
-        }
-        long maxAge = parseLong(value(config, "message.timestamp.before.max.ms"), Long.MAX_VALUE);
-        if (maxAge < Long.MAX_VALUE && oldest < nowMillis - maxAge) {
-            throw new ConnectException("Target topic " + targetTopic + " has message.timestamp.before.max.ms="
-                    + maxAge + " and would reject the backup's oldest record of " + sourceTopic + " (timestamp "
-                    + oldest + ", " + Instant.ofEpochMilli(oldest) + "). Raise it and restart the connector.");
-        }
-    }
-
-    private void checkNewest(Config config, String sourceTopic, String targetTopic, OptionalLong newestTimestamp) {
-        if (newestTimestamp.isEmpty()) {
-            return;
-        }
-        long newest = newestTimestamp.getAsLong();
-        long maxAhead = parseLong(value(config, "message.timestamp.after.max.ms"), Long.MAX_VALUE);
-        if (maxAhead < Long.MAX_VALUE && newest > nowMillis + maxAhead) {
-            throw new ConnectException("Target topic " + targetTopic + " has message.timestamp.after.max.ms="
-                    + maxAhead + " and would reject the backup's newest record of " + sourceTopic + " (timestamp "
-                    + newest + ", " + Instant.ofEpochMilli(newest) + ", in the future of this worker's clock). "
-                    + "Raise it and restart the connector.");
-        }
-    }
-
     /**
      * The topic's configuration. Right after a topic is created, brokers may not know it yet and
      * answer UNKNOWN_TOPIC_OR_PARTITION for a moment: that is retried until the timeout.
@@ -248,20 +202,7 @@ final class TargetTopicPreparer {
         }
     }
 
-    private static String value(Config config, String name) {
-        ConfigEntry entry = config.get(name);
-        return entry == null ? null : entry.value();
-    }
-
-    private static long parseLong(String value, long fallback) {
-        try {
-            return value == null ? fallback : Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
-    }
-
-    private static ConnectException failure(String action, Exception e) {
+    static ConnectException failure(String action, Exception e) {
         if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
         }

@@ -122,4 +122,20 @@ class RestoreSourceConnectorValidateTest {
         assertEquals(Map.of(), errors(props), "an empty value is no bound");
         assertEquals(TimeRange.ALL, new RestoreSourceConfig(props).timeRange());
     }
+
+    @Test
+    void aMalformedTopicConfigIsRejectedOnItsKeyNamingTheEntry() throws Exception {
+        Map<String, String> props = valid();
+        props.put("restore.topic.configs", "retention.ms");
+        assertOnlyError(errors(props), "restore.topic.configs", "'retention.ms' is not a name=value topic config");
+        props.put("restore.topic.configs", "retention.ms=-1,cleanup.policy=compact,delete");
+        assertEquals(Map.of(), errors(props));
+    }
+
+    @Test
+    void aReplicationFactorOfZeroIsRejectedOnItsKey() throws Exception {
+        Map<String, String> props = valid();
+        props.put("restore.replication.factor", "0");
+        assertOnlyError(errors(props), "restore.replication.factor", "-1 (the target broker's default) or a replica count");
+    }
 }
