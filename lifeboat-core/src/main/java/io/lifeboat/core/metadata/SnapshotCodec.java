@@ -105,8 +105,11 @@ public final class SnapshotCodec {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode node = e.getValue();
                 Map<String, String> configs = new HashMap<>();
-                node.path("configs").fields().forEachRemaining(c -> configs.put(c.getKey(), c.getValue().isNull()
-                        ? null : c.getValue().asText()));
+                node.path("configs").fields().forEachRemaining(c -> {
+                    if (!c.getValue().isNull()) { // a value the broker did not reveal (sensitive): nothing to restore
+                        configs.put(c.getKey(), c.getValue().asText());
+                    }
+                });
                 Map<Integer, Long> ends = new HashMap<>();
                 for (JsonNode end : node.path("end_offsets")) {
                     ends.put(required(end, "partition").asInt(), required(end, "offset").asLong());

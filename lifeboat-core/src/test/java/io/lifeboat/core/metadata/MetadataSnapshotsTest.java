@@ -57,6 +57,9 @@ class MetadataSnapshotsTest {
         assertTrue(e.getMessage().contains("set/metadata/x.json") && e.getMessage().contains("version 2"), e.getMessage());
         assertThrows(SnapshotCodec.UnreadableSnapshotException.class,
                 () -> SnapshotCodec.decode("{\"format\":\"other\"}".getBytes(StandardCharsets.UTF_8), "k"));
+        byte[] nullConfig = json.replace("\"compact\"", "null").getBytes(StandardCharsets.UTF_8);
+        assertEquals(Map.of("min.compaction.lag.ms", "60000"),
+                SnapshotCodec.decode(nullConfig, "k").topics().get("t").configs(), "a null value is no config");
     }
 
     @Test
