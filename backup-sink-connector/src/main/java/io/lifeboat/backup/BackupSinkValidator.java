@@ -41,7 +41,6 @@ final class BackupSinkValidator {
                     + "other reset makes the backup jump past records that are still in the topic, or fail");
         }
         ExactCopyRules.rejectTransforms(props, results, "a backup");
-        ExactCopyRules.rejectNotYetSupported(props, results, List.of("source.cluster.bootstrap.servers"));
         ExactCopyRules.rejectErrorTolerance(props, results, "a backup");
         StoreAccessCheck.open(props, results, ObjectStore.Access.WRITE).ifPresent(ObjectStore::close);
         return new Config(List.copyOf(results.values()));

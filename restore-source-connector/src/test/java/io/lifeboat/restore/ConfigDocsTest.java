@@ -34,9 +34,12 @@ class ConfigDocsTest {
 
                 Keys of the contract that this version does not implement yet are rejected by `validate()`
                 rather than ignored: `restore.start.time`, `restore.end.time`, `restore.consumer.groups`,
-                `restore.mode` (restore) and `source.cluster.bootstrap.servers` (backup).
+                `restore.mode` (restore).
 
                 ## Backup sink connector (`io.lifeboat.backup.BackupSinkConnector`)
+
+                Admin-client settings of the source cluster other than bootstrap servers go under the
+                `source.cluster.` prefix (`source.cluster.security.protocol`, `source.cluster.sasl.jaas.config`, ...).
                 """ + ConfigDocs.markdown(BackupSinkConfig.CONFIG_DEF) + """
 
                 ## Restore source connector (`io.lifeboat.restore.RestoreSourceConnector`)
