@@ -27,8 +27,8 @@ import java.util.function.Supplier;
 
 /**
  * Records metadata snapshots of the source cluster in the backup set, for one backup connector (the
- * connector instance runs it, not its tasks): one at start, one every {@code metadata.interval.ms},
- * and a final one ({@code final: true}) when the connector stops, which waits at most
+ * connector instance runs it, not its tasks): one at start, one {@code metadata.interval.ms} after the
+ * previous attempt ended (so a slow cluster never causes a burst of catch-up snapshots), and a final one ({@code final: true}) when the connector stops, which waits at most
  * {@link #FINAL_SNAPSHOT_WAIT}. After a snapshot is stored, at most once an hour, the connector's own
  * old snapshots are thinned ({@link SnapshotThinner}).
  *
@@ -118,7 +118,7 @@ final class MetadataRecorder {
     void start() {
         log.info("Recording metadata snapshots of the source cluster at {} for connector {} every {} ms under {}",
                 bootstrapServers, connector, interval.toMillis(), layout.metadataPrefix());
-        periodic = thread.scheduleAtFixedRate(() -> snapshot(false, attemptTimeout), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        periodic = thread.scheduleWithFixedDelay(() -> snapshot(false, attemptTimeout), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -183,8 +183,8 @@ final class MetadataRecorder {
 
     private void succeeded(String key, MetadataSnapshot snapshot) {
         if (failures > 0) {
-            log.info("Metadata snapshots of connector {} resumed after {} failures: {} ({} topics, {} consumer groups)",
-                    connector, failures, key, snapshot.topics().size(), snapshot.groups().size());
+            log.info("Metadata snapshots of connector {} resumed after {} {}: {} ({} topics, {} consumer groups)",
+                    connector, failures, failures == 1 ? "failure" : "failures", key, snapshot.topics().size(), snapshot.groups().size());
         } else if (!recorded || snapshot.last()) {
             log.info("Metadata snapshot {}{} of connector {}: {} topics, {} consumer groups", key,
                     snapshot.last() ? " (final)" : "", connector, snapshot.topics().size(), snapshot.groups().size());

@@ -65,7 +65,7 @@ final class SnapshotTaker {
 
     MetadataSnapshot take(Admin admin, boolean last, Duration timeout) throws SnapshotFailedException, InterruptedException {
         long takenAt = time.milliseconds();
-        long deadline = time.nanoseconds() + timeout.toNanos();
+        Deadline deadline = new Deadline(time.nanoseconds() + timeout.toNanos(), timeout);
         String clusterId = await(admin.describeCluster().clusterId(), deadline, "describing the cluster");
 
         List<BackedUpTopics.Listed> listed = await(admin.listTopics(new ListTopicsOptions().listInternal(true)).listings(),
@@ -110,7 +110,7 @@ final class SnapshotTaker {
         return set;
     }
 
-    private Map<String, String> groupStates(Admin admin, long deadline) throws SnapshotFailedException, InterruptedException {
+    private Map<String, String> groupStates(Admin admin, Deadline deadline) throws SnapshotFailedException, InterruptedException {
         // classic and "consumer" (KIP-848) groups of the consumer protocol, and groups with offsets only
         return await(admin.listGroups(ListGroupsOptions.forConsumerGroups()).all(), deadline, "listing consumer groups")
                 .stream().filter(g -> RecordedGroups.considered(g.groupId(), ownGroup))
@@ -120,7 +120,7 @@ final class SnapshotTaker {
 
     /** Every group's committed offsets, in one request per coordinator; a group deleted meanwhile is left out. */
     private Map<String, Map<TopicPartition, OffsetAndMetadata>> committedOffsets(Admin admin, Set<String> groups,
-                                                                                 long deadline)
+                                                                                 Deadline deadline)
             throws SnapshotFailedException, InterruptedException {
         if (groups.isEmpty()) {
             return Map.of();
@@ -142,14 +142,19 @@ final class SnapshotTaker {
         return committed;
     }
 
-    private <T> T await(KafkaFuture<T> future, long deadline, String what)
+    /** When the attempt's time is up, and how long it had. */
+    private record Deadline(long atNanos, Duration length) {
+    }
+
+    private <T> T await(KafkaFuture<T> future, Deadline deadline, String what)
             throws SnapshotFailedException, InterruptedException {
-        long remaining = deadline - time.nanoseconds();
+        long remaining = deadline.atNanos() - time.nanoseconds();
         try {
             return future.get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new SnapshotFailedException("no answer " + what + " in time", e);
+            throw new SnapshotFailedException("the source cluster did not answer within " + deadline.length().toMillis()
+                    + " ms (" + what + ")", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new SnapshotFailedException(what + " failed: " + cause.getClass().getSimpleName() + ": "
