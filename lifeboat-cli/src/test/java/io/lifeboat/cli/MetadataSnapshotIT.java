@@ -21,7 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +125,20 @@ class MetadataSnapshotIT {
             assertTrue(last.takenAt() >= snapshot.takenAt());
             assertEquals(snapshot.topics(), last.topics());
             assertEquals(snapshot.groups(), last.groups());
+
+            ByteArrayOutputStream listed = new ByteArrayOutputStream();
+            assertEquals(0, ListCommand.list(store, layout, new PrintStream(listed, true, StandardCharsets.UTF_8)));
+            String listing = listed.toString(StandardCharsets.UTF_8);
+            assertTrue(listing.contains("metadata: newest snapshot taken " + Instant.ofEpochMilli(last.takenAt())),
+                    listing);
+            assertTrue(listing.contains("when connector " + BACKUP + " stopped): 2 topics [" + COMPACTED + ", " + KEPT
+                    + "], 2 consumer groups [audit, billing]"), listing);
+            ByteArrayOutputStream verified = new ByteArrayOutputStream();
+            int exit = VerifyCommand.verify(store, layout, true, new PrintStream(verified, true, StandardCharsets.UTF_8));
+            String verify = verified.toString(StandardCharsets.UTF_8);
+            assertEquals(0, exit, verify);
+            assertTrue(verify.contains("METADATA meta/metadata/"), verify);
+            assertFalse(verify.contains("STRAY"), verify);
         }
     }
 
