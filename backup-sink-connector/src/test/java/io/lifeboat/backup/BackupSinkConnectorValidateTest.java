@@ -113,6 +113,19 @@ class BackupSinkConnectorValidateTest {
     }
 
     @Test
+    void invalidAdminSettingsOfTheSourceClusterAreAnError() {
+        Map<String, String> props = valid();
+        props.put("source.cluster.bootstrap.servers", "source:9092");
+        props.put("source.cluster.security.protocol", "SASL_TLS");
+        List<String> messages = errors(props).get("source.cluster.bootstrap.servers");
+        assertEquals(1, messages.size(), String.valueOf(messages));
+        assertTrue(messages.get(0).contains("(source.cluster.*) are invalid"), messages.get(0));
+        assertTrue(messages.get(0).contains("SASL_TLS"), messages.get(0));
+        props.put("source.cluster.security.protocol", "SASL_SSL");
+        assertEquals(Map.of(), errors(props));
+    }
+
+    @Test
     void badValuesOfOwnKeysAreRejected() {
         Map<String, String> props = valid();
         props.put("segment.compression", "lz4");
