@@ -118,7 +118,8 @@ final class MetadataRecorder {
     void start() {
         log.info("Recording metadata snapshots of the source cluster at {} for connector {} every {} ms under {}",
                 bootstrapServers, connector, interval.toMillis(), layout.metadataPrefix());
-        periodic = thread.scheduleWithFixedDelay(() -> snapshot(false, attemptTimeout), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        periodic = thread.scheduleWithFixedDelay(() -> snapshot(false, attemptTimeout), 0, interval.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -172,7 +173,9 @@ final class MetadataRecorder {
             }
             String key = MetadataSnapshots.write(store, layout, snapshot);
             succeeded(key, snapshot);
-            thin();
+            if (!last) {
+                thin(); // never while stopping: stop() waits for the final snapshot only
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             log.warn("Metadata snapshot of connector {} interrupted (the connector is stopping)", connector);

@@ -37,7 +37,7 @@ import java.util.stream.Collectors;
  * <p>Order matters: {@code takenAt} is read from the clock first, then the topics, their end offsets,
  * and last the consumer groups' committed offsets. So every value in the snapshot was read at or after
  * {@code takenAt}. A restore picks the newest snapshot taken at or before its end time; committed offsets
- * only move forward, so the offsets it finds are never older than the group's position at
+ * move forward (unless a group is reset), so the offsets it finds are never older than the group's position at
  * {@code takenAt}: a group repositioned from them does not read again what it had read by then.
  */
 final class SnapshotTaker {
