@@ -1,6 +1,7 @@
 package io.lifeboat.backup;
 
 import io.lifeboat.core.config.StorageConfig;
+import io.lifeboat.core.config.Validators;
 import io.lifeboat.core.segment.SegmentCompression;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -8,12 +9,20 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.utils.Utils;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** Configuration of the backup sink connector: the shared storage keys plus how segments are cut. */
+/**
+ * Configuration of the backup sink connector: the shared storage keys, how segments are cut, and the
+ * source cluster whose metadata (topic ids, configs, consumer-group offsets) the backup records.
+ */
 public final class BackupSinkConfig extends AbstractConfig {
 
     public static final String SEGMENT_GROUP = "Segments";
@@ -45,6 +54,30 @@ public final class BackupSinkConfig extends AbstractConfig {
             + "Needs room for one open segment per partition a task holds (up to segment.max.bytes each). "
             + "Default: a 'lifeboat-spool' folder in the JVM's temporary directory.";
 
+    public static final String METADATA_GROUP = "Source cluster metadata";
+
+    public static final String SOURCE_PREFIX = "source.cluster.";
+    public static final String SOURCE_BOOTSTRAP_SERVERS = SOURCE_PREFIX + "bootstrap.servers";
+    private static final String SOURCE_BOOTSTRAP_SERVERS_DOC = "Bootstrap servers of the backed-up cluster's admin "
+            + "API (host:port list). With it, the backup set also records, every metadata.interval.ms and when the "
+            + "connector stops, a metadata snapshot: each backed-up topic's id, partition count and the configs set "
+            + "on it, and the committed offsets of every consumer group on the backed-up topics (docs/FORMAT.md), "
+            + "so that a restore creates topics with their settings and repositions consumer groups. Other admin "
+            + "client settings of that cluster go under the 'source.cluster.' prefix (source.cluster.security.protocol, "
+            + "source.cluster.sasl.jaas.config, ...). Empty: no metadata is recorded. An unreachable cluster never "
+            + "stops or slows the record backup: the snapshot is logged as failed and tried again.";
+
+    public static final String METADATA_INTERVAL_MS = "metadata.interval.ms";
+    public static final long METADATA_INTERVAL_MS_DEFAULT = 60_000L;
+    private static final String METADATA_INTERVAL_MS_DOC = "How often the metadata snapshot is taken (also once "
+            + "at start and once when the connector stops). One object per snapshot: 86400000 / metadata.interval.ms "
+            + "a day (1440 at the default) for the last 48 hours; older ones are thinned to the first of each hour.";
+
+    /** Connect's own keys, read from the originals. */
+    static final String TOPICS = "topics";
+    static final String TOPICS_REGEX = "topics.regex";
+    static final String CONSUMER_GROUP_ID_OVERRIDE = "consumer.override.group.id";
+
     /** Set by the connector on each task's config: the task's number, which names its high-water object. */
     static final String TASK_NUMBER = "backup.task.number";
     private static final String CONNECTOR_NAME = "name";
@@ -74,7 +107,29 @@ public final class BackupSinkConfig extends AbstractConfig {
                         "Segment compression")
                 .define(SPOOL_DIR, Type.STRING, null,
                         Importance.LOW, SPOOL_DIR_DOC, SEGMENT_GROUP, ++order, Width.LONG, "Spool folder")
+                .define(SOURCE_BOOTSTRAP_SERVERS, Type.LIST, "",
+                        Validators.described("host:port list", BackupSinkConfig::validBootstrapServers),
+                        Importance.HIGH, SOURCE_BOOTSTRAP_SERVERS_DOC, METADATA_GROUP, 1, Width.LONG,
+                        "Source cluster bootstrap servers")
+                .define(METADATA_INTERVAL_MS, Type.LONG, METADATA_INTERVAL_MS_DEFAULT, Range.atLeast(1000),
+                        Importance.MEDIUM, METADATA_INTERVAL_MS_DOC, METADATA_GROUP, 2, Width.SHORT,
+                        "Metadata snapshot interval")
                 .defineInternal(TASK_NUMBER, Type.INT, 0, Importance.LOW);
+    }
+
+    /** Each entry host:port with a port from 1 to 65535 (IPv6 hosts in brackets); nothing is resolved. */
+    private static void validBootstrapServers(String name, Object value) {
+        if (value == null) {
+            return;
+        }
+        for (Object entry : (List<?>) value) {
+            String server = String.valueOf(entry).trim();
+            Integer port = Utils.getPort(server);
+            if (Utils.getHost(server) == null || port == null || port < 1 || port > 65535) {
+                throw new ConfigException(name, value, "'" + server + "' is not host:port (such as "
+                        + "kafka-1.internal:9092, or [::1]:9092 for an IPv6 address)");
+            }
+        }
     }
 
     public StorageConfig storage() {
@@ -105,6 +160,44 @@ public final class BackupSinkConfig extends AbstractConfig {
 
     public int taskNumber() {
         return getInt(TASK_NUMBER);
+    }
+
+    /** The source cluster's bootstrap servers; empty when no metadata is recorded. */
+    public List<String> sourceBootstrapServers() {
+        return getList(SOURCE_BOOTSTRAP_SERVERS).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    public boolean recordsMetadata() {
+        return !sourceBootstrapServers().isEmpty();
+    }
+
+    public Duration metadataInterval() {
+        return Duration.ofMillis(getLong(METADATA_INTERVAL_MS));
+    }
+
+    /**
+     * Admin client settings of the source cluster: every {@code source.cluster.*} key, prefix removed
+     * (passwords included, for the admin client only; never logged by Lifeboat).
+     */
+    public Map<String, Object> sourceAdminConfig() {
+        Map<String, Object> admin = new HashMap<>(originalsWithPrefix(SOURCE_PREFIX));
+        admin.put("bootstrap.servers", String.join(",", sourceBootstrapServers()));
+        admin.putIfAbsent("client.id", "lifeboat-backup-metadata-" + connectorName());
+        return admin;
+    }
+
+    /** What the connector backs up: Connect's {@code topics} list or {@code topics.regex}. */
+    public BackedUpTopics backedUpTopics() {
+        return BackedUpTopics.of(originalsStrings().get(TOPICS), originalsStrings().get(TOPICS_REGEX));
+    }
+
+    /**
+     * The consumer group the backup's tasks commit their offsets in: {@code consumer.override.group.id}
+     * when set, else Connect's {@code connect-<connector name>}.
+     */
+    public String backupGroupId() {
+        return Optional.ofNullable(originalsStrings().get(CONSUMER_GROUP_ID_OVERRIDE)).map(String::trim)
+                .filter(s -> !s.isEmpty()).orElse("connect-" + connectorName());
     }
 
     public Path spoolDirectory() {

@@ -3,9 +3,10 @@ package io.lifeboat.backup;
 import io.lifeboat.core.LifeboatVersion;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,16 +19,29 @@ import java.util.Map;
  */
 public class BackupSinkConnector extends SinkConnector {
 
-    private Map<String, String> props;
+    private static final Logger log = LoggerFactory.getLogger(BackupSinkConnector.class);
 
+    private Map<String, String> props;
+    private MetadataRecorder metadata;
+
+    /**
+     * Starts the {@link MetadataRecorder} when {@code source.cluster.bootstrap.servers} is set (one per
+     * connector, whatever {@code tasks.max}); without it, says once what the backup set then lacks.
+     */
     @Override
     public void start(Map<String, String> props) {
-        if (props.containsKey("source.cluster.bootstrap.servers")) {
-            throw new ConfigException("source.cluster.bootstrap.servers", props.get("source.cluster.bootstrap.servers"),
-                    "not supported by this version of Lifeboat yet");
-        }
-        new BackupSinkConfig(props);
+        BackupSinkConfig config = new BackupSinkConfig(props);
         this.props = Map.copyOf(props);
+        if (config.recordsMetadata()) {
+            metadata = new MetadataRecorder(config);
+            metadata.start();
+        } else {
+            log.warn("Backup connector {} records no metadata snapshots: {} is not set. The backup set holds the "
+                    + "records but not the topics' ids and configs nor the consumer groups' offsets, so a restore "
+                    + "creates topics with their partition counts only and cannot reposition consumer groups. Set {} "
+                    + "to the backed-up cluster's bootstrap servers to record them", config.connectorName(),
+                    BackupSinkConfig.SOURCE_BOOTSTRAP_SERVERS, BackupSinkConfig.SOURCE_BOOTSTRAP_SERVERS);
+        }
     }
 
     @Override
@@ -53,6 +67,10 @@ public class BackupSinkConnector extends SinkConnector {
 
     @Override
     public void stop() {
+        if (metadata != null) {
+            metadata.stop();
+            metadata = null;
+        }
     }
 
     @Override

@@ -4,7 +4,9 @@ import io.lifeboat.core.config.ExactCopyRules;
 import io.lifeboat.core.config.StorageConfig;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.StoreAccessCheck;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 
 import java.util.LinkedHashMap;
@@ -41,10 +43,30 @@ final class BackupSinkValidator {
                     + "other reset makes the backup jump past records that are still in the topic, or fail");
         }
         ExactCopyRules.rejectTransforms(props, results, "a backup");
-        ExactCopyRules.rejectNotYetSupported(props, results, List.of("source.cluster.bootstrap.servers"));
         ExactCopyRules.rejectErrorTolerance(props, results, "a backup");
+        checkSourceAdminSettings(props, results);
         StoreAccessCheck.open(props, results, ObjectStore.Access.WRITE).ifPresent(ObjectStore::close);
         return new Config(List.copyOf(results.values()));
+    }
+
+    /**
+     * The source.cluster.* settings must make a valid admin client config (a mistyped security.protocol
+     * would otherwise fail every snapshot). Nothing is resolved or connected: reachability is no rule.
+     */
+    private static void checkSourceAdminSettings(Map<String, String> props, Map<String, ConfigValue> results) {
+        ConfigValue servers = results.get(BackupSinkConfig.SOURCE_BOOTSTRAP_SERVERS);
+        if (servers == null || !servers.errorMessages().isEmpty() || servers.value() == null
+                || ((List<?>) servers.value()).isEmpty()) {
+            return;
+        }
+        try {
+            AdminClientConfig.configDef().parse(new BackupSinkConfig(props).sourceAdminConfig());
+        } catch (ConfigException e) {
+            ExactCopyRules.addError(results, BackupSinkConfig.SOURCE_BOOTSTRAP_SERVERS, "The admin client settings of "
+                    + "the source cluster (" + BackupSinkConfig.SOURCE_PREFIX + "*) are invalid: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // another key of this connector is wrong; its own error says so
+        }
     }
 
     private BackupSinkValidator() {

@@ -98,10 +98,31 @@ class BackupSinkConnectorValidateTest {
     }
 
     @Test
-    void contractKeysOfLaterVersionsAreRejectedNotIgnored() {
+    void aSourceClusterIsAcceptedWithoutBeingReachedAndAMalformedOneIsAnErrorOnItsKey() {
+        Map<String, String> props = valid();
+        props.put("source.cluster.bootstrap.servers", "source-cluster-that-does-not-resolve.invalid:9092");
+        props.put("metadata.interval.ms", "5000");
+        assertEquals(Map.of(), errors(props), "validate() does not require the source cluster to be reachable");
+        props.put("source.cluster.bootstrap.servers", "source:9092,source-2");
+        props.put("metadata.interval.ms", "10");
+        Map<String, List<String>> errors = errors(props);
+        assertEquals(1, errors.get("source.cluster.bootstrap.servers").size(), errors.toString());
+        assertTrue(errors.get("source.cluster.bootstrap.servers").get(0).contains("'source-2' is not host:port"),
+                errors.toString());
+        assertTrue(errors.containsKey("metadata.interval.ms"), errors.toString());
+    }
+
+    @Test
+    void invalidAdminSettingsOfTheSourceClusterAreAnError() {
         Map<String, String> props = valid();
         props.put("source.cluster.bootstrap.servers", "source:9092");
-        assertTrue(errors(props).get("source.cluster.bootstrap.servers").get(0).contains("not supported"));
+        props.put("source.cluster.security.protocol", "SASL_TLS");
+        List<String> messages = errors(props).get("source.cluster.bootstrap.servers");
+        assertEquals(1, messages.size(), String.valueOf(messages));
+        assertTrue(messages.get(0).contains("(source.cluster.*) are invalid"), messages.get(0));
+        assertTrue(messages.get(0).contains("SASL_TLS"), messages.get(0));
+        props.put("source.cluster.security.protocol", "SASL_SSL");
+        assertEquals(Map.of(), errors(props));
     }
 
     @Test

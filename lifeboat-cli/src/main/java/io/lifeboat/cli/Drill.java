@@ -86,8 +86,9 @@ public final class Drill {
         progress("Backing up " + topics.all() + " to the embedded store " + storeRoot);
         long start = System.nanoTime();
         step("backing up", () -> {
-            connect.cluster().configureConnector(BACKUP_CONNECTOR,
-                    ConnectorConfigs.backup(BACKUP_CONNECTOR, topics.all(), storage));
+            Map<String, String> backup = ConnectorConfigs.backup(BACKUP_CONNECTOR, topics.all(), storage);
+            backup.put("source.cluster.bootstrap.servers", connect.bootstrapServers()); // metadata snapshots too
+            connect.cluster().configureConnector(BACKUP_CONNECTOR, backup);
             progress.awaitBackupCaughtUp(BACKUP_CONNECTOR, originals, STEP_TIMEOUT);
             return null;
         });

@@ -13,12 +13,16 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 
-/** {@code lifeboat list}: the topics, partitions and segments of a backup set, with offsets and sizes. */
+/**
+ * {@code lifeboat list}: the topics, partitions and segments of a backup set, with offsets and sizes,
+ * and its newest metadata snapshot (or that it has none).
+ */
 public final class ListCommand {
 
     private ListCommand() {
@@ -32,11 +36,17 @@ public final class ListCommand {
     }
 
     static int list(ObjectStore store, BackupLayout layout, PrintStream out) throws IOException {
+        return list(store, layout, Clock.systemUTC(), out);
+    }
+
+    // visible for testing
+    static int list(ObjectStore store, BackupLayout layout, Clock clock, PrintStream out) throws IOException {
         // marks first, as the restore reads them: partition counts then agree with what a restore creates
         Map<TopicPartition, HighWaterMarks.Mark> marks = HighWaterMarks.readAll(store, layout);
         BackupCatalog catalog = BackupCatalog.load(store, layout);
         BackupSetCheck check = BackupSetCheck.of(catalog, marks);
         out.println("Backup set " + catalog.description());
+        out.println(MetadataStatus.read(store, layout).describe(clock.instant()));
         if (catalog.isEmpty()) {
             out.println("  (empty: no partitions and no segments)");
             return 0;

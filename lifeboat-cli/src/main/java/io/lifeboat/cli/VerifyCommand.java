@@ -9,6 +9,7 @@ import io.lifeboat.core.layout.HighWaterMarks;
 import io.lifeboat.core.layout.OffsetGap;
 import io.lifeboat.core.layout.PartitionChain;
 import io.lifeboat.core.layout.SegmentDescriptor;
+import io.lifeboat.core.metadata.MetadataSnapshot;
 import io.lifeboat.core.segment.BackupRecord;
 import io.lifeboat.core.segment.CorruptSegmentException;
 import io.lifeboat.core.segment.SegmentFetcher;
@@ -19,6 +20,7 @@ import org.apache.kafka.common.TopicPartition;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +32,8 @@ import java.util.Map;
  * backup's high-water marks), and no object in the layout's folders that is not part of it.
  * Prints OK or the precise problem per segment; recorded gaps (HOLE), folder placeholders and missing
  * partition markers are reported but are no problem, since a restore restores the set all the same.
+ * The newest metadata snapshot is decoded: an unreadable one is a problem (UNREADABLE), none at all
+ * a note; metadata objects are never reported as strays.
  * Exits 1 when anything is wrong. Whatever a restore of the whole set would refuse, verify reports;
  * whatever verify passes, a restore restores. Verify is the stricter of the two: it also reads
  * segments that a restore skips (wholly overlapped by a replayed one) and checks every segment's
@@ -97,6 +101,7 @@ public final class VerifyCommand {
             out.println("NOTE     " + object.key() + " is a folder placeholder (zero bytes, key ending with '/'): "
                     + "ignored");
         }
+        problems += checkMetadata(store, layout, out);
         for (String topic : catalog.topics()) {
             List<Integer> unmarked = check.unmarkedPartitions(topic);
             if (!unmarked.isEmpty()) {
@@ -109,6 +114,32 @@ public final class VerifyCommand {
         out.printf("%d segments, %d records read, %d holes, %d problems: %s%n", segments, records, holes, problems,
                 problems == 0 ? "OK" : "CORRUPT");
         return problems == 0 ? 0 : 1;
+    }
+
+    /**
+     * Decodes the newest metadata snapshot: an unreadable one is a problem (a restore takes topic settings
+     * and consumer-group offsets from it); none at all is a note. Metadata objects are never strays.
+     * Returns the problems found (0 or 1).
+     */
+    private static int checkMetadata(ObjectStore store, BackupLayout layout, PrintStream out) throws IOException {
+        MetadataStatus status = MetadataStatus.read(store, layout);
+        if (status.newest().isEmpty()) {
+            out.println("NOTE     no metadata snapshots under " + layout.metadataPrefix() + ": the backup connector has no "
+                    + "source.cluster.bootstrap.servers, so a restore creates topics with their partition counts only "
+                    + "and cannot reposition consumer groups");
+            return 0;
+        }
+        if (status.problem().isPresent()) {
+            out.println("UNREADABLE " + status.problem().get() + " (the newest metadata snapshot, which a restore takes "
+                    + "topic settings and consumer-group offsets from; a newer snapshot replaces it within "
+                    + "metadata.interval.ms while the backup runs)");
+            return 1;
+        }
+        MetadataSnapshot snapshot = status.snapshot().orElseThrow();
+        out.println("METADATA " + status.newest().get().key() + " (newest snapshot, taken "
+                + Instant.ofEpochMilli(snapshot.takenAt()) + ": " + snapshot.topics().size() + " topics, "
+                + snapshot.groups().size() + " consumer groups)");
+        return 0;
     }
 
     /** Reads the whole segment and returns its record count; throws with the problem otherwise. */

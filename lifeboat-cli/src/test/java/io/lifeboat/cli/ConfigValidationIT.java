@@ -212,7 +212,8 @@ class ConfigValidationIT {
         Map<String, String> real = Map.of(
                 "s3.bucket.name", "validation-bucket",
                 "s3.endpoint.url", s3.endpoint().toString(),
-                "target.cluster.bootstrap.servers", KAFKA.bootstrapServers());
+                "target.cluster.bootstrap.servers", KAFKA.bootstrapServers(),
+                "source.cluster.bootstrap.servers", KAFKA.bootstrapServers());
 
         Files.writeString(secrets, "aws.access.key.id=" + s3.accessKey() + "\naws.secret.access.key=" + s3.secretKey()
                 + "\n");

@@ -265,6 +265,7 @@ class ReadmeCommandsIT {
         real.put("s3.bucket.name", BUCKET);
         real.put("storage.prefix", PREFIX);
         real.put("target.cluster.bootstrap.servers", KAFKA.bootstrapServers());
+        real.put("source.cluster.bootstrap.servers", KAFKA.bootstrapServers());
         Map<String, String> config = new LinkedHashMap<>();
         root.get("config").properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
         Map<String, String> filled = ConfigExamples.substitute(config, real);

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The S3 secret access key never reaches a log line, the console or the REST API's answers, while a
+ * The S3 secret access key (also given as the source cluster's admin password) never reaches a log line, the console or the REST API's answers, while a
  * backup and a restore with static keys are created, run and deleted. Everything logged meanwhile is
  * captured (Kafka and Connect at INFO, Lifeboat at DEBUG), and the capture is checked to have seen the
  * connectors' own lines and their masked config dumps, so that the check can fail. Only the test's REST
@@ -60,6 +60,10 @@ class SecretsNotLoggedIT {
         assertTrue(secret.length() > 30, "the secret must be distinctive: " + secret.length() + " chars");
         Map<String, String> storage = s3.storageProps(BUCKET);
         Map<String, String> backup = ConnectorConfigs.backup("secrets-backup", List.of(TOPIC), storage);
+        // the metadata snapshots' admin client gets its settings from source.cluster.*, passwords included
+        // (ignored by a PLAINTEXT client, but dumped, masked, with its config)
+        backup.put("source.cluster.bootstrap.servers", KAFKA.bootstrapServers());
+        backup.put("source.cluster.ssl.key.password", secret);
         Map<String, String> restore = ConnectorConfigs.restore("secrets-restore", KAFKA.bootstrapServers(), storage);
         restore.put("restore.topic.mapping", TOPIC + ":" + TOPIC + ".restored");
         TopicSnapshot original = TopicSnapshot.read(KAFKA.bootstrapServers(), TOPIC, TIMEOUT);
@@ -95,6 +99,10 @@ class SecretsNotLoggedIT {
                 "the capture saw no line logged by Lifeboat's own classes");
         assertTrue(lines.stream().anyMatch(l -> l.contains("aws.secret.access.key = [hidden]")),
                 "the capture saw no config dump with the masked secret key");
+        assertTrue(lines.stream().anyMatch(l -> l.contains("ssl.key.password = [hidden]")),
+                "the capture saw no admin client config dump of the metadata snapshots with the masked password");
+        assertTrue(lines.stream().anyMatch(l -> l.contains("Metadata snapshot ") && l.contains("(final)")),
+                "the capture saw no metadata snapshot of the backup");
         assertTrue(answers.get(0).contains("[hidden]"), "the validate answer masks the secret: " + answers.get(0));
         String uuidPart = secret.substring(secret.length() - 36);
         for (String line : lines) {

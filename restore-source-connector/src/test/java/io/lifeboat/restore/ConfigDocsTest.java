@@ -33,10 +33,12 @@ class ConfigDocsTest {
                 `errors.tolerance` other than `none` (either could alter or drop records).
 
                 Keys of the contract that this version does not implement yet are rejected by `validate()`
-                rather than ignored: `restore.mode` (restore) and
-                `source.cluster.bootstrap.servers` (backup).
+                rather than ignored: `restore.mode` (restore).
 
                 ## Backup sink connector (`io.lifeboat.backup.BackupSinkConnector`)
+
+                Admin-client settings of the source cluster other than bootstrap servers go under the
+                `source.cluster.` prefix (`source.cluster.security.protocol`, `source.cluster.sasl.jaas.config`, ...).
                 """ + ConfigDocs.markdown(BackupSinkConfig.CONFIG_DEF) + """
 
                 ## Restore source connector (`io.lifeboat.restore.RestoreSourceConnector`)
