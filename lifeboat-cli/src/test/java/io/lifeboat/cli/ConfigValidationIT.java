@@ -192,7 +192,9 @@ class ConfigValidationIT {
                 "s3.bucket.name", "lifeboat-example-backups",
                 "s3.endpoint.url", "http://127.0.0.1:9000",
                 "target.cluster.bootstrap.servers", KAFKA.bootstrapServers(),
-                "source.cluster.bootstrap.servers", KAFKA.bootstrapServers());
+                "source.cluster.bootstrap.servers", KAFKA.bootstrapServers(),
+                "restore.end.time", "2026-12-02T14:02:00Z",
+                "restore.topic.mapping", "orders:orders_before_deploy");
         List<String> failures = new ArrayList<>();
         for (Path file : files) {
             Map<String, String> config = ConfigExamples.substitute(ConfigExamples.read(file), real);

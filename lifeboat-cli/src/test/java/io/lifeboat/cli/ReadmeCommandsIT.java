@@ -266,6 +266,9 @@ class ReadmeCommandsIT {
         real.put("storage.prefix", PREFIX);
         real.put("target.cluster.bootstrap.servers", KAFKA.bootstrapServers());
         real.put("source.cluster.bootstrap.servers", KAFKA.bootstrapServers());
+        // the walkthrough's "just before the bad deploy": after everything this test backed up
+        real.put("restore.end.time", java.time.Instant.now().plus(java.time.Duration.ofHours(1)).toString());
+        real.put("restore.topic.mapping", TOPIC + ":" + TOPIC + "_before_deploy");
         Map<String, String> config = new LinkedHashMap<>();
         root.get("config").properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
         Map<String, String> filled = ConfigExamples.substitute(config, real);
