@@ -76,7 +76,8 @@ class ConsumerGroupRestoreIT extends ConsumerGroupRestoreScenario {
             member.join(30_000);
             Map<TopicPartition, Long> endsBefore = targetEnds(originals);
             KAFKA.connect().cluster().restartConnectorAndTasks("ca-restore", false, true, false);
-            awaitGroupsCommitted(KAFKA, groups, "ca-restore");
+            awaitGroupsCommitted(KAFKA, groups, null); // the status shows the old failure for a moment
+            KAFKA.progress().awaitRunning("ca-restore", TIMEOUT);
             assertGroupsRepositioned(KAFKA, originals, groups);
             assertEquals(endsBefore, targetEnds(originals), "the restart wrote records again");
         } finally {

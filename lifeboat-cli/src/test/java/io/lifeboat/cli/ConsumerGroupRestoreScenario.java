@@ -1,5 +1,6 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.core.metadata.MetadataSnapshot;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -80,25 +81,21 @@ abstract class ConsumerGroupRestoreScenario {
 
     /** Groups at 0, in the middle, at the end and past the end of every partition, and one on a single partition. */
     private static List<Group> groupsFor(Map<TopicPartition, Long> ends) {
-        Map<TopicPartition, Long> zero = new TreeMap<>(Comparator.TP);
-        Map<TopicPartition, Long> middle = new TreeMap<>(Comparator.TP);
-        Map<TopicPartition, Long> end = new TreeMap<>(Comparator.TP);
-        Map<TopicPartition, Long> past = new TreeMap<>(Comparator.TP);
+        Map<TopicPartition, Long> zero = new TreeMap<>(MetadataSnapshot.PARTITION_ORDER);
+        Map<TopicPartition, Long> middle = new TreeMap<>(MetadataSnapshot.PARTITION_ORDER);
+        Map<TopicPartition, Long> end = new TreeMap<>(MetadataSnapshot.PARTITION_ORDER);
+        Map<TopicPartition, Long> past = new TreeMap<>(MetadataSnapshot.PARTITION_ORDER);
         ends.forEach((tp, e) -> {
             zero.put(tp, 0L);
             middle.put(tp, e / 2);
             end.put(tp, e);
             past.put(tp, e + 1000);
         });
-        TopicPartition first = new TreeMap<>(ends).firstKey();
+        TreeMap<TopicPartition, Long> ordered = new TreeMap<>(MetadataSnapshot.PARTITION_ORDER);
+        ordered.putAll(ends);
+        TopicPartition first = ordered.firstKey();
         return List.of(new Group("g-zero", zero), new Group("g-middle", middle), new Group("g-end", end),
                 new Group("g-past", past), new Group("g-one", Map.of(first, Math.max(0, ends.get(first) - 3))));
-    }
-
-    /** Partition order for the maps above. */
-    private static final class Comparator {
-        static final java.util.Comparator<TopicPartition> TP =
-                java.util.Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
     }
 
     /**
