@@ -42,9 +42,12 @@ final class MetadataRecorder {
 
     private static final Logger log = LoggerFactory.getLogger(MetadataRecorder.class);
 
-    /** The longest stop() waits for the final snapshot. */
-    static final Duration FINAL_SNAPSHOT_WAIT = Duration.ofSeconds(15);
-    static final Duration FINAL_SNAPSHOT_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The longest stop() waits for the final snapshot: within the 5 s a Connect worker gives a
+     * connector to stop before it logs a failed graceful stop and moves on.
+     */
+    static final Duration FINAL_SNAPSHOT_WAIT = Duration.ofSeconds(4);
+    static final Duration FINAL_SNAPSHOT_TIMEOUT = Duration.ofMillis(3_500);
     static final Duration MIN_ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration MAX_ATTEMPT_TIMEOUT = Duration.ofSeconds(30);
     static final Duration THINNING_INTERVAL = Duration.ofHours(1);

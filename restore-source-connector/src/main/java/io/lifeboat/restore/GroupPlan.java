@@ -16,7 +16,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeSet;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -38,8 +40,31 @@ final class GroupPlan {
      */
     static Map<String, SnapshotKey> snapshots(ObjectStore store, BackupLayout layout, Collection<String> topics,
                                               OptionalLong atOrBefore, String where) throws IOException {
-        Map<String, MetadataSnapshots.Found> found = MetadataSnapshots.forTopics(store, layout, topics, atOrBefore);
-        List<String> missing = topics.stream().filter(t -> !found.containsKey(t)).sorted().toList();
+        return snapshots(store, layout, topics, atOrBefore, where, Map.of());
+    }
+
+    /**
+     * Like {@link #snapshots(ObjectStore, BackupLayout, Collection, OptionalLong, String)}, except for
+     * the topics in {@code pinned} (topic -> key): an earlier start of this connector already
+     * repositioned groups of them from that snapshot, and a newer one now (a backup still running)
+     * could name groups it went past without committing.
+     */
+    static Map<String, SnapshotKey> snapshots(ObjectStore store, BackupLayout layout, Collection<String> topics,
+                                              OptionalLong atOrBefore, String where, Map<String, String> pinned)
+            throws IOException {
+        Map<String, SnapshotKey> keys = new TreeMap<>();
+        List<String> search = new ArrayList<>();
+        for (String topic : topics) {
+            Optional<SnapshotKey> key = pinned.containsKey(topic) ? layout.parseSnapshotKey(pinned.get(topic))
+                    : Optional.empty();
+            if (key.isPresent()) {
+                keys.put(topic, key.get());
+            } else {
+                search.add(topic);
+            }
+        }
+        Map<String, MetadataSnapshots.Found> found = MetadataSnapshots.forTopics(store, layout, search, atOrBefore);
+        List<String> missing = search.stream().filter(t -> !found.containsKey(t)).sorted().toList();
         if (!missing.isEmpty()) {
             throw new RestorePlanner.PlanException(RestoreSourceConfig.CONSUMER_GROUPS,
                     RestoreSourceConfig.CONSUMER_GROUPS + " is set, but " + where + " holds no metadata snapshot of "
@@ -49,9 +74,42 @@ final class GroupPlan {
                     + "has source.cluster.bootstrap.servers; remove " + RestoreSourceConfig.CONSUMER_GROUPS
                     + " to restore the records only" + (atOrBefore.isPresent() ? ", or choose a later end time" : ""));
         }
-        Map<String, SnapshotKey> keys = new TreeMap<>();
         found.forEach((topic, f) -> keys.put(topic, f.key()));
         return keys;
+    }
+
+    /**
+     * Refuses a pattern that matches none of the groups the snapshots hold on their topics: a typo
+     * must not pass for a restore that repositioned every group.
+     */
+    static void requireAMatch(ObjectStore store, Map<String, SnapshotKey> snapshots, Pattern groups)
+            throws IOException {
+        TreeSet<String> recorded = new TreeSet<>();
+        Map<SnapshotKey, MetadataSnapshot> read = new HashMap<>();
+        for (Map.Entry<String, SnapshotKey> entry : snapshots.entrySet()) {
+            MetadataSnapshot snapshot = read.get(entry.getValue());
+            if (snapshot == null) {
+                snapshot = MetadataSnapshots.read(store, entry.getValue());
+                read.put(entry.getValue(), snapshot);
+            }
+            snapshot.groups().forEach((group, committed) -> {
+                if (committed.offsets().keySet().stream().anyMatch(tp -> tp.topic().equals(entry.getKey()))) {
+                    recorded.add(group);
+                }
+            });
+        }
+        if (recorded.stream().noneMatch(g -> groups.matcher(g).matches())) {
+            throw new RestorePlanner.PlanException(RestoreSourceConfig.CONSUMER_GROUPS, RestoreSourceConfig.CONSUMER_GROUPS
+                    + "=" + groups + " matches none of the consumer groups the backup recorded on " + snapshots.keySet()
+                    + (recorded.isEmpty() ? ": it recorded none" : ": it recorded " + abbreviate(recorded))
+                    + " (the pattern must match whole group ids). Fix the pattern, or remove "
+                    + RestoreSourceConfig.CONSUMER_GROUPS + " to restore the records only");
+        }
+    }
+
+    private static String abbreviate(TreeSet<String> groups) {
+        List<String> first = groups.stream().limit(20).toList();
+        return first + (groups.size() > first.size() ? " and " + (groups.size() - first.size()) + " more" : "");
     }
 
     static String encode(Map<String, SnapshotKey> snapshots) {
@@ -60,17 +118,26 @@ final class GroupPlan {
         return String.join(",", entries);
     }
 
+    /** The snapshot key of each topic in {@link #encode}'s form. */
+    static Map<String, String> decode(String encoded) {
+        Map<String, String> keys = new TreeMap<>();
+        for (String entry : encoded == null || encoded.isEmpty() ? new String[0] : encoded.split(",")) {
+            int eq = entry.indexOf('=');
+            keys.put(entry.substring(0, eq), entry.substring(eq + 1));
+        }
+        return keys;
+    }
+
     /** Per assigned partition, the matching groups' committed offsets in the snapshots named by {@code encoded}. */
     static Map<TopicPartition, Map<String, CommittedOffset>> planned(ObjectStore store, BackupLayout layout,
             String encoded, Pattern groups, List<TopicPartition> assigned) {
         Map<String, MetadataSnapshot> byTopic = new HashMap<>();
-        for (String entry : encoded.isEmpty() ? new String[0] : encoded.split(",")) {
-            int eq = entry.indexOf('=');
-            String key = entry.substring(eq + 1);
+        for (Map.Entry<String, String> entry : decode(encoded).entrySet()) {
+            String key = entry.getValue();
             SnapshotKey snapshotKey = layout.parseSnapshotKey(key).orElseThrow(() -> new ConnectException(
                     "Not a metadata snapshot key: " + key));
             try {
-                byTopic.put(entry.substring(0, eq), MetadataSnapshots.read(store, snapshotKey));
+                byTopic.put(entry.getKey(), MetadataSnapshots.read(store, snapshotKey));
             } catch (IOException e) {
                 throw new ConnectException("Cannot read metadata snapshot " + key + " from " + store.describe()
                         + " for " + RestoreSourceConfig.CONSUMER_GROUPS + ": " + e.getMessage(), e);

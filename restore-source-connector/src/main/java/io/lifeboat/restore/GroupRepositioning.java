@@ -76,23 +76,36 @@ final class GroupRepositioning implements AutoCloseable {
         List<String> pending = new ArrayList<>();
         List<String> crossed = new ArrayList<>();
         for (String group : new TreeSet<>(groups.keySet())) {
-            if (done.containsKey(group) || from.uncommittedGroups().containsKey(group)) {
+            if (done.containsKey(group) || from.groups().uncommitted().containsKey(group)) {
                 continue;
             }
             (groups.get(group).offset() <= from.lastRestoredOffset() ? crossed : pending).add(group);
         }
         PartitionGroups state = new PartitionGroups(source, targetTp, groups, pending);
-        from.uncommittedGroups().forEach(state::uncommitted);
-        if (!crossed.isEmpty()) {
-            recoverCrossed(state, crossed, from.lastRestoredOffset(), lookup);
+        from.groups().uncommitted().forEach(state::uncommitted);
+        List<String> atLast = crossed.stream().filter(from.groups().atPoint()::contains).toList();
+        if (!atLast.isEmpty()) {
+            recoverCrossed(state, atLast, from.lastRestoredOffset(), lookup);
+        }
+        for (String group : crossed) {
+            if (!atLast.contains(group)) {
+                problems.put(group, "on " + targetTp + ": the restore went past its translation point (its offset "
+                        + groups.get(group).offset() + " on " + source + " is at or before the restored offset "
+                        + from.lastRestoredOffset() + ") in an earlier run, and the target cluster holds no offset of "
+                        + "it there (deleted since, by hand or by offsets.retention.minutes?), so where it resumes is "
+                        + "not known any more; nothing was committed for it. Set it with kafka-consumer-groups "
+                        + "--reset-offsets, or restore again under a new connector name into new topics");
+                log.error("Consumer group {} cannot be repositioned {}", group, problems.get(group));
+            }
         }
         return state;
     }
 
     /**
      * Groups whose translation point an earlier run wrote without committing them (the worker stopped
-     * in between). Nothing after a point is handed over before its groups are dealt with, so the
-     * point is the last restored record, and the target's last record: checked byte for byte.
+     * in between): the committed offset is that point's ({@link RestoreOffsets#GROUPS_AT_POINT} names
+     * them). Nothing after a point is handed over before its groups are dealt with, so the point is
+     * the last restored record, and the target's last record: checked byte for byte.
      */
     private void recoverCrossed(PartitionGroups state, List<String> groups, long lastRestored, RecordLookup lookup) {
         Optional<ConsumerRecord<byte[], byte[]>> last = target.lastRecord(state.target());
@@ -150,12 +163,21 @@ final class GroupRepositioning implements AutoCloseable {
         }
     }
 
-    /** Commits the groups of an acknowledged translation point. */
-    void commitPoint(PartitionGroups state, long targetOffset) {
+    /**
+     * Commits the groups of an acknowledged translation point once the target holds it for good (a
+     * read_committed consumer would read it: with exactly-once restores, its transaction committed).
+     *
+     * @return false when the target does not show it yet: the caller tries again at its next poll
+     */
+    boolean commitPoint(PartitionGroups state, long targetOffset) {
+        if (target.readCommittedEnd(state.target()) <= targetOffset) {
+            return false;
+        }
         for (String group : state.pointGroups()) {
             commit(state, group, targetOffset, "translation point: original offset " + state.pointOffset());
         }
         state.pointDone();
+        return true;
     }
 
     /**
@@ -163,17 +185,24 @@ final class GroupRepositioning implements AutoCloseable {
      * it): the groups no restored record translates are committed at the end, carried ones again.
      *
      * @param lastWritten target offset of the partition's last record written in this run, -1 for none
+     * @return false when the target's read_committed end is not past {@code lastWritten} yet: the
+     *         caller tries again at its next poll (never waiting here, which would hold up the very
+     *         transaction commit it waits for)
      */
-    void finish(PartitionGroups state, long lastWritten) {
+    boolean finish(PartitionGroups state, long lastWritten) {
         List<String> atEnd = state.untranslatedGroups();
         if (!atEnd.isEmpty()) {
-            long end = target.committedEnd(state.target(), lastWritten);
+            long end = target.readCommittedEnd(state.target());
+            if (end <= lastWritten) {
+                return false;
+            }
             for (String group : atEnd) {
                 commit(state, group, end, "no restored record at or after its offset: the restored partition's end");
             }
             state.clearUntranslated();
         }
         new TreeMap<>(state.uncommitted()).forEach((group, offset) -> commit(state, group, offset, "carried"));
+        return true;
     }
 
     private void commit(PartitionGroups state, String group, long targetOffset, String why) {

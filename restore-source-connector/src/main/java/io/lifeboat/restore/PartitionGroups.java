@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The consumer groups to reposition on one restored partition and how far that has come. A group
@@ -38,6 +40,8 @@ final class PartitionGroups {
     private long pointOffset = -1;
     private List<String> pointGroups = List.of();
     private volatile long pointAck = -1;
+    private final AtomicInteger unacknowledged = new AtomicInteger();
+    private final AtomicLong lastAcknowledged = new AtomicLong(-1);
 
     /**
      * @param planned the groups' committed offsets on {@code source} in the snapshot
@@ -126,11 +130,28 @@ final class PartitionGroups {
         return pointGroups;
     }
 
+    /** {@code count} records of this partition were handed over to Connect. */
+    void handedOver(int count) {
+        unacknowledged.addAndGet(count);
+    }
+
     /** The target cluster acknowledged a record of this partition (producer thread). */
     void acknowledged(long originalOffset, long targetOffset) {
+        lastAcknowledged.accumulateAndGet(targetOffset, Math::max);
         if (originalOffset == pointOffset) {
             pointAck = targetOffset;
         }
+        unacknowledged.decrementAndGet();
+    }
+
+    /** Records handed over and not acknowledged yet. */
+    int unacknowledged() {
+        return unacknowledged.get();
+    }
+
+    /** Target offset of the last record of this partition acknowledged in this run, -1 for none. */
+    long lastAcknowledged() {
+        return lastAcknowledged.get();
     }
 
     /** The point's groups were dealt with ({@link #committed} or {@link #uncommitted}): hand-over goes on. */

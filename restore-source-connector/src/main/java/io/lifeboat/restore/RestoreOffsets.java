@@ -7,6 +7,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.Map;
@@ -75,6 +76,46 @@ final class RestoreOffsets {
      * restored partition's end right after that record is acknowledged.
      */
     static final String GROUPS_AT_END = "groups_at_end";
+    /**
+     * On a translation point: the groups that resume at this record. A restarted task whose committed
+     * offset is this record's, with those groups not committed, knows where they go.
+     */
+    static final String GROUPS_AT_POINT = "groups_at_point";
+    /** The metadata snapshot the groups come from, so that a restarted connector keeps using it. */
+    static final String GROUPS_SNAPSHOT = "groups_snapshot";
+
+    /**
+     * What a partition's source offsets say of its consumer groups.
+     *
+     * @param committed   committed so far: group -> target offset
+     * @param uncommitted translated, commit still to succeed: group -> target offset
+     * @param atPoint     the groups whose translation point this record is (empty for most records)
+     * @param snapshot    key of the metadata snapshot the groups come from ("" for none)
+     */
+    record GroupProgress(Map<String, Long> committed, Map<String, Long> uncommitted, Set<String> atPoint,
+                         String snapshot) {
+        static final GroupProgress NONE = new GroupProgress(Map.of(), Map.of(), Set.of(), "");
+
+        GroupProgress {
+            committed = Map.copyOf(committed);
+            uncommitted = Map.copyOf(uncommitted);
+            atPoint = Set.copyOf(atPoint);
+        }
+
+        static GroupProgress from(Map<String, ?> offset) {
+            Set<String> atPoint = new TreeSet<>();
+            if (offset.get(GROUPS_AT_POINT) instanceof String text && !text.isEmpty()) {
+                try {
+                    JSON.readTree(text).forEach(g -> atPoint.add(g.asText()));
+                } catch (JsonProcessingException e) {
+                    atPoint.clear();
+                }
+            }
+            return new GroupProgress(groupOffsets(offset.get(GROUPS_COMMITTED)),
+                    groupOffsets(offset.get(GROUPS_UNCOMMITTED)), atPoint,
+                    offset.get(GROUPS_SNAPSHOT) instanceof String key ? key : "");
+        }
+    }
 
     /**
      * Connect finds a committed offset by the serialized (JSON) bytes of this map, so its key order
@@ -149,25 +190,30 @@ final class RestoreOffsets {
     }
 
     /**
-     * {@code record} with the consumer groups of its partition in its source offset: those committed
-     * ({@link #GROUPS_COMMITTED}), those whose commit is still to succeed ({@link #GROUPS_UNCOMMITTED}),
-     * and on the partition's last record those committed at its end ({@link #GROUPS_AT_END}).
+     * {@code record} with the consumer groups of its partition in its source offset
+     * ({@link GroupProgress}), and on the partition's last record the groups committed at its end
+     * ({@link #GROUPS_AT_END}).
      */
-    static SourceRecord withGroups(SourceRecord record, Map<String, Long> committed, Map<String, Long> uncommitted,
-                                   List<String> atEnd) {
+    static SourceRecord withGroups(SourceRecord record, GroupProgress groups, List<String> atEnd) {
         boolean last = Boolean.TRUE.equals(record.sourceOffset().get(COMPLETE));
-        if (committed.isEmpty() && uncommitted.isEmpty() && (!last || atEnd.isEmpty())) {
-            return record;
-        }
         Map<String, Object> offset = new HashMap<>(record.sourceOffset());
-        if (!committed.isEmpty()) {
-            offset.put(GROUPS_COMMITTED, json(new TreeMap<>(committed)));
+        if (!groups.committed().isEmpty()) {
+            offset.put(GROUPS_COMMITTED, json(new TreeMap<>(groups.committed())));
         }
-        if (!uncommitted.isEmpty()) {
-            offset.put(GROUPS_UNCOMMITTED, json(new TreeMap<>(uncommitted)));
+        if (!groups.uncommitted().isEmpty()) {
+            offset.put(GROUPS_UNCOMMITTED, json(new TreeMap<>(groups.uncommitted())));
+        }
+        if (!groups.atPoint().isEmpty()) {
+            offset.put(GROUPS_AT_POINT, json(new TreeSet<>(groups.atPoint())));
+        }
+        if (!groups.snapshot().isEmpty()) {
+            offset.put(GROUPS_SNAPSHOT, groups.snapshot());
         }
         if (last && !atEnd.isEmpty()) {
             offset.put(GROUPS_AT_END, json(new TreeSet<>(atEnd)));
+        }
+        if (offset.size() == record.sourceOffset().size()) {
+            return record;
         }
         return new SourceRecord(record.sourcePartition(), offset, record.topic(), record.kafkaPartition(),
                 record.keySchema(), record.key(), record.valueSchema(), record.value(), record.timestamp(),
@@ -190,24 +236,19 @@ final class RestoreOffsets {
      * @param probe    for a probe offset, what it recorded; null for a plain offset
      * @param startCut the start cut the offset records, or -1
      */
-    record Progress(long lastRestoredOffset, boolean complete, Probe probe, long startCut,
-                    Map<String, Long> uncommittedGroups) {
+    record Progress(long lastRestoredOffset, boolean complete, Probe probe, long startCut, GroupProgress groups) {
         static final Progress NONE = new Progress(-1, false);
-
-        Progress {
-            uncommittedGroups = Map.copyOf(uncommittedGroups);
-        }
 
         Progress(long lastRestoredOffset, boolean complete) {
             this(lastRestoredOffset, complete, null);
         }
 
         Progress(long lastRestoredOffset, boolean complete, Probe probe) {
-            this(lastRestoredOffset, complete, probe, -1, Map.of());
+            this(lastRestoredOffset, complete, probe, -1, GroupProgress.NONE);
         }
 
         Progress(long lastRestoredOffset, boolean complete, Probe probe, long startCut) {
-            this(lastRestoredOffset, complete, probe, startCut, Map.of());
+            this(lastRestoredOffset, complete, probe, startCut, GroupProgress.NONE);
         }
 
         static Progress from(Map<String, Object> offset) {
@@ -216,7 +257,7 @@ final class RestoreOffsets {
             }
             boolean complete = Boolean.TRUE.equals(offset.get(COMPLETE));
             long startCut = offset.get(START_CUT) instanceof Number cut ? cut.longValue() : -1;
-            Map<String, Long> groups = groupOffsets(offset.get(GROUPS_UNCOMMITTED));
+            GroupProgress groups = GroupProgress.from(offset);
             if (offset.get(PROBE_TARGET_END) instanceof Number end) {
                 long before = offset.get(PROBE_RESUMED_AFTER) instanceof Number b ? b.longValue() : -1;
                 return new Progress(n.longValue(), complete,
@@ -242,8 +283,11 @@ final class RestoreOffsets {
             }
             // Before the probe, the partition had passed the start cut only if it had restored something.
             return probeLanded(targetClusterNow, targetEndNow)
-                    ? new Progress(lastRestoredOffset, complete, null, startCut, uncommittedGroups)
-                    : new Progress(probe.resumedAfter(), false, null, probe.resumedAfter() >= 0 ? startCut : -1, Map.of());
+                    ? new Progress(lastRestoredOffset, complete, null, startCut, groups)
+                    // the probe's record went elsewhere: the groups it carried from before it still hold,
+                    // but it was no translation point here
+                    : new Progress(probe.resumedAfter(), false, null, probe.resumedAfter() >= 0 ? startCut : -1,
+                            new GroupProgress(groups.committed(), groups.uncommitted(), Set.of(), groups.snapshot()));
         }
 
         /** For a probe offset: whether the target cluster holds the probe (see {@link #resolve}). */

@@ -76,6 +76,11 @@ public final class RestoreSourceConfig extends AbstractConfig {
     private static final String REPLICATION_FACTOR_DOC = "Replication factor of the topics the restore creates; -1 "
             + "for the target broker's default (default.replication.factor).";
 
+    public static final String MODE = "restore.mode";
+    private static final String MODE_DOC = "once: restore what the backup set holds when the connector starts, "
+            + "then idle. (follow, restoring new segments as the backup writes them, is not supported by this "
+            + "version yet and is rejected.)";
+
     public static final String BATCH_SIZE = "restore.batch.size";
     private static final String BATCH_SIZE_DOC = "Most records a task hands to Connect in one poll.";
 
@@ -144,6 +149,14 @@ public final class RestoreSourceConfig extends AbstractConfig {
                             }
                         }),
                         Importance.MEDIUM, CONSUMER_GROUPS_DOC, RESTORE_GROUP, ++order, Width.LONG, "Consumer groups")
+                .define(MODE, Type.STRING, "once", Validators.described("once", (name, value) -> {
+                            if (!"once".equals(value)) {
+                                throw new ConfigException(name, value, "follow".equals(value)
+                                        ? "follow (keep restoring new segments) is not supported by this version of "
+                                        + "Lifeboat yet; use once" : "must be once (follow is not supported yet)");
+                            }
+                        }),
+                        Importance.LOW, MODE_DOC, RESTORE_GROUP, ++order, Width.SHORT, "Mode")
                 .defineInternal(TASK_PARTITIONS, Type.STRING, "", Importance.LOW)
                 .defineInternal(TASK_SNAPSHOTS, Type.STRING, "", Importance.LOW);
     }

@@ -44,20 +44,12 @@ public class RestoreSourceConnector extends SourceConnector {
 
     private static final Logger log = LoggerFactory.getLogger(RestoreSourceConnector.class);
 
-    /** Contract keys of later versions: rejected rather than ignored. */
-    static final List<String> NOT_YET_SUPPORTED = List.of("restore.mode");
-
     private Map<String, String> props;
     private List<TopicPartition> partitions = List.of();
     private String taskSnapshots = "";
 
     @Override
     public void start(Map<String, String> props) {
-        for (String key : NOT_YET_SUPPORTED) {
-            if (props.containsKey(key)) {
-                throw new ConfigException(key, props.get(key), "not supported by this version of Lifeboat yet");
-            }
-        }
         RestoreSourceConfig config = new RestoreSourceConfig(props);
         TimeRange range = config.timeRange();
         this.props = Map.copyOf(props);
@@ -86,12 +78,13 @@ public class RestoreSourceConnector extends SourceConnector {
     }
 
     /** The snapshot each topic's consumer groups come from, logged, encoded for the tasks. */
-    private static String groupSnapshots(RestoreSourceConfig config, ObjectStore store, RestorePlanner.RestorePlan plan) {
+    private String groupSnapshots(RestoreSourceConfig config, ObjectStore store, RestorePlanner.RestorePlan plan) {
         BackupLayout layout = new BackupLayout(config.storage().prefix());
         List<String> topics = plan.topics().stream().map(RestorePlanner.TopicPlan::sourceTopic).toList();
         try {
             Map<String, SnapshotKey> snapshots = GroupPlan.snapshots(store, layout, topics, groupsAtOrBefore(config),
-                    RestorePlanner.where(store, layout));
+                    RestorePlanner.where(store, layout), pinnedSnapshots(plan));
+            GroupPlan.requireAMatch(store, snapshots, config.consumerGroups().get());
             snapshots.forEach((topic, key) -> log.info("Consumer groups matching {} on {} are repositioned from the "
                     + "metadata snapshot {} taken at {}", config.consumerGroups().get(), topic, key.key(),
                     Instant.ofEpochMilli(key.takenAt())));
@@ -100,6 +93,20 @@ public class RestoreSourceConnector extends SourceConnector {
             throw new ConnectException("Cannot read the metadata snapshots in " + RestorePlanner.where(store, layout)
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Per topic, the snapshot an earlier start of this connector took groups from (in its source offsets). */
+    private Map<String, String> pinnedSnapshots(RestorePlanner.RestorePlan plan) {
+        List<Map<String, Object>> keys = plan.partitions().stream().map(RestoreOffsets::sourcePartition).toList();
+        Map<String, String> pinned = new HashMap<>();
+        context().offsetStorageReader().offsets(keys).forEach((partition, offset) -> {
+            if (offset != null && offset.get(RestoreOffsets.GROUPS_SNAPSHOT) instanceof String key && !key.isEmpty()) {
+                pinned.putIfAbsent(String.valueOf(partition.get(RestoreOffsets.TOPIC)), key);
+            }
+        });
+        pinned.forEach((topic, key) -> log.info("The consumer groups of {} come from snapshot {}, as in this "
+                + "connector's earlier run", topic, key));
+        return pinned;
     }
 
     /** The moment whose snapshot applies: restore.end.time when set, else the newest. */
@@ -140,7 +147,6 @@ public class RestoreSourceConnector extends SourceConnector {
         ExactCopyRules.requireByteArrayConverters(connectorConfigs, results,
                 "a restore writes the backed-up bytes exactly as they were, and any other converter would change them");
         ExactCopyRules.rejectTransforms(connectorConfigs, results, "a restore");
-        ExactCopyRules.rejectNotYetSupported(connectorConfigs, results, NOT_YET_SUPPORTED);
         ExactCopyRules.rejectErrorTolerance(connectorConfigs, results, "a restore");
         checkTimeRange(connectorConfigs, results);
         ProducerOverrideRules.validate(connectorConfigs, results);
@@ -185,7 +191,8 @@ public class RestoreSourceConnector extends SourceConnector {
                     RestorePlanner.topicNames(store, layout, HighWaterMarks.readAll(store, layout)),
                     RestorePlanner.where(store, layout));
             if (config.consumerGroups().isPresent()) {
-                GroupPlan.snapshots(store, layout, selected, groupsAtOrBefore(config), RestorePlanner.where(store, layout));
+                GroupPlan.requireAMatch(store, GroupPlan.snapshots(store, layout, selected, groupsAtOrBefore(config),
+                        RestorePlanner.where(store, layout)), config.consumerGroups().get());
             }
         } catch (RestorePlanner.PlanException e) {
             ExactCopyRules.addError(results, e.configKey(), e.getMessage());

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,6 +61,7 @@ public class RestoreSourceTask extends SourceTask {
     private final Queue<Finished> finishing = new ConcurrentLinkedQueue<>();
     private GroupRepositioning repositioning;
     private String connectorName = "<name>";
+    private Map<String, String> groupSnapshots = Map.of();
 
     public RestoreSourceTask() {
         this(Path.of(System.getProperty("java.io.tmpdir"), "lifeboat-restore"));
@@ -136,6 +138,7 @@ public class RestoreSourceTask extends SourceTask {
         if (config.consumerGroups().isEmpty()) {
             return;
         }
+        groupSnapshots = GroupPlan.decode(config.taskSnapshots());
         Map<TopicPartition, Map<String, CommittedOffset>> planned = GroupPlan.planned(store, layout,
                 config.taskSnapshots(), config.consumerGroups().get(), assigned);
         if (planned.values().stream().allMatch(Map::isEmpty)) {
@@ -221,13 +224,9 @@ public class RestoreSourceTask extends SourceTask {
         while (current < partitions.size()) {
             PartitionRestore partition = partitions.get(current);
             PartitionGroups groups = repositioning == null ? null : repositioning.of(partition.source());
-            if (groups != null && groups.atPoint()) {
-                OptionalLong ack = groups.pointAcknowledged();
-                if (ack.isEmpty()) {
-                    Thread.sleep(ACK_WAIT_MS); // nothing after a translation point before its groups are committed
-                    return null;
-                }
-                repositioning.commitPoint(groups, ack.getAsLong());
+            if (groups != null && groups.atPoint() && !commitPoint(groups)) {
+                Thread.sleep(ACK_WAIT_MS); // nothing after a translation point before its groups are dealt with
+                return null;
             }
             boolean heldBack = groups != null && groups.hasHeldBack();
             if (partition.isComplete() && !heldBack) {
@@ -238,8 +237,8 @@ public class RestoreSourceTask extends SourceTask {
                 List<SourceRecord> batch = heldBack ? groups.nextHeldBack(allowance) : partition.poll(allowance);
                 readFailures.succeeded();
                 if (groups != null) {
-                    batch = groups.cut(batch).stream().map(r -> RestoreOffsets.withGroups(r, groups.committed(),
-                            groups.uncommitted(), groups.untranslatedGroups())).toList();
+                    batch = withGroups(groups, groups.cut(batch));
+                    groups.handedOver(batch.size());
                 }
                 if (!batch.isEmpty() && isLast(batch.get(batch.size() - 1))) {
                     awaitingAck.put(partition.source(), partition);
@@ -274,21 +273,58 @@ public class RestoreSourceTask extends SourceTask {
     private record Finished(PartitionRestore partition, long targetOffset) {
     }
 
+    /** Commits the groups of the partition's translation point once it is acknowledged and visible. */
+    private boolean commitPoint(PartitionGroups groups) {
+        OptionalLong ack = groups.pointAcknowledged();
+        return ack.isPresent() && repositioning.commitPoint(groups, ack.getAsLong());
+    }
+
+    /** The records with their partition's consumer groups in their source offsets. */
+    private List<SourceRecord> withGroups(PartitionGroups groups, List<SourceRecord> batch) {
+        List<SourceRecord> records = new ArrayList<>(batch.size());
+        String snapshot = groupSnapshots.getOrDefault(groups.source().topic(), "");
+        RestoreOffsets.GroupProgress progress = new RestoreOffsets.GroupProgress(groups.committed(),
+                groups.uncommitted(), Set.of(), snapshot);
+        for (SourceRecord record : batch) {
+            boolean point = groups.atPoint() && PartitionGroups.originalOffset(record) == groups.pointOffset();
+            records.add(RestoreOffsets.withGroups(record, point ? new RestoreOffsets.GroupProgress(groups.committed(),
+                    groups.uncommitted(), Set.copyOf(groups.pointGroups()), snapshot) : progress,
+                    groups.untranslatedGroups()));
+        }
+        return records;
+    }
+
     /**
      * Partitions whose last record was acknowledged: their consumer groups are committed at the end
-     * (on the task's thread), and only then are they reported complete.
+     * (on the task's thread), and only then are they reported complete. A partition not ready yet
+     * (its translation point or last records not yet visible in the target) stays queued for the next
+     * poll: waiting here would hold up the transaction commit that makes them visible.
      */
     private void finishAcknowledged() {
-        Finished done;
-        while ((done = finishing.poll()) != null) {
+        for (int queued = finishing.size(); queued > 0; queued--) {
+            Finished done = finishing.poll();
+            if (done == null) {
+                break;
+            }
             PartitionGroups groups = repositioning == null ? null : repositioning.of(done.partition().source());
-            if (groups != null) {
-                repositioning.finish(groups, done.targetOffset());
+            if (groups != null && !finishGroups(groups, done)) {
+                finishing.add(done);
+                continue;
             }
             reportRestored(done.partition(), groups);
             awaitingAck.remove(done.partition().source());
         }
         reportFinishedOnce();
+    }
+
+    private boolean finishGroups(PartitionGroups groups, Finished done) {
+        if (groups.atPoint() && !commitPoint(groups)) {
+            return false; // the partition's last record is a translation point
+        }
+        if (groups.unacknowledged() > 0) {
+            return false; // records before an empty last batch (a read retried at the end) still in flight
+        }
+        return repositioning.finish(groups, Math.max(done.targetOffset(), groups.lastAcknowledged()));
     }
 
     /**

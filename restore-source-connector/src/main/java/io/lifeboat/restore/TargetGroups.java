@@ -86,27 +86,14 @@ class TargetGroups implements AutoCloseable {
     }
 
     /**
-     * The end of {@code tp} as a read_committed consumer sees it, once it is past {@code lastWritten}
-     * (the offset of the last record the restore wrote there, -1 for none): a transaction's commit
-     * markers are written after the producer's commit returns, and committing a group before them
-     * would have it read nothing it had not read.
+     * The end of {@code tp} as a read_committed consumer sees it now (the last stable offset): a
+     * record below it is in the target for good, its transaction (if any) committed and its commit
+     * marker written (markers are written after the producer's commit returns).
      */
-    long committedEnd(TopicPartition tp, long lastWritten) {
-        long deadline = System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS) * 2;
-        while (true) {
-            long end = get(admin.listOffsets(Map.of(tp, OffsetSpec.latest()),
-                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(tp),
-                    "read the end offset of " + tp).offset();
-            if (end > lastWritten) {
-                return end;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new ConnectException("The end offset of " + tp + " in the target cluster stays at " + end
-                        + " although the restore wrote a record at offset " + lastWritten + " there: its transaction "
-                        + "does not complete");
-            }
-            sleep();
-        }
+    long readCommittedEnd(TopicPartition tp) {
+        return get(admin.listOffsets(Map.of(tp, OffsetSpec.latest()),
+                new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(tp),
+                "read the end offset of " + tp).offset();
     }
 
     /** The last record of {@code tp} a read_committed consumer reads, if any. */
@@ -134,15 +121,6 @@ class TargetGroups implements AutoCloseable {
                     return Optional.ofNullable(last);
                 }
             }
-        }
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("Interrupted while waiting for the target cluster", e);
         }
     }
 

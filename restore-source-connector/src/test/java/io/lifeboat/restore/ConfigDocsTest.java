@@ -32,8 +32,8 @@ class ConfigDocsTest {
                 `consumer.override.isolation.level=read_committed`. Both reject `transforms` and any
                 `errors.tolerance` other than `none` (either could alter or drop records).
 
-                Keys of the contract that this version does not implement yet are rejected by `validate()`
-                rather than ignored: `restore.mode` (restore).
+                `restore.mode=follow` (keep restoring new segments) is not implemented yet: `validate()`
+                rejects it rather than ignoring it.
 
                 ## Backup sink connector (`io.lifeboat.backup.BackupSinkConnector`)
 

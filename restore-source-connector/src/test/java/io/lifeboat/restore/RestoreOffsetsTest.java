@@ -81,16 +81,19 @@ class RestoreOffsetsTest {
     void consumerGroupsTravelAsPrimitiveValuesAndReadBack() {
         SourceRecord record = new SourceRecord(RestoreOffsets.sourcePartition(new TopicPartition("t", 0)),
                 RestoreOffsets.sourceOffset(9, true), "t", 0, null, null);
-        SourceRecord withGroups = RestoreOffsets.withGroups(record, Map.of("done, with comma", 4L),
-                Map.of("in=use", 7L), List.of("past"));
+        SourceRecord withGroups = RestoreOffsets.withGroups(record, new RestoreOffsets.GroupProgress(
+                Map.of("done, with comma", 4L), Map.of("in=use", 7L), java.util.Set.of("here"), "set/metadata/k.json"),
+                List.of("past"));
         OffsetUtils.validateFormat(withGroups.sourceOffset());
         assertEquals("{\"done, with comma\":4}", withGroups.sourceOffset().get(RestoreOffsets.GROUPS_COMMITTED));
         assertEquals("[\"past\"]", withGroups.sourceOffset().get(RestoreOffsets.GROUPS_AT_END));
         @SuppressWarnings("unchecked")
         RestoreOffsets.Progress progress = RestoreOffsets.Progress.from((Map<String, Object>) withGroups.sourceOffset());
-        assertEquals(Map.of("in=use", 7L), progress.uncommittedGroups());
+        assertEquals(new RestoreOffsets.GroupProgress(Map.of("done, with comma", 4L), Map.of("in=use", 7L),
+                java.util.Set.of("here"), "set/metadata/k.json"), progress.groups());
         assertTrue(progress.complete());
-        assertEquals(record, RestoreOffsets.withGroups(record, Map.of(), Map.of(), List.of()), "nothing to add");
+        assertEquals(record, RestoreOffsets.withGroups(record, RestoreOffsets.GroupProgress.NONE, List.of()),
+                "nothing to add");
     }
 
     @Test

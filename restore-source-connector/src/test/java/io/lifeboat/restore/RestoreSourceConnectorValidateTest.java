@@ -133,6 +133,15 @@ class RestoreSourceConnectorValidateTest {
     }
 
     @Test
+    void restoreModeOnceIsAcceptedAndFollowIsRejectedAsNotSupportedYet() throws Exception {
+        Map<String, String> props = valid();
+        props.put("restore.mode", "once");
+        assertEquals(Map.of(), errors(props));
+        props.put("restore.mode", "follow");
+        assertOnlyError(errors(props), "restore.mode", "not supported by this version of Lifeboat yet");
+    }
+
+    @Test
     void aReplicationFactorOfZeroIsRejectedOnItsKey() throws Exception {
         Map<String, String> props = valid();
         props.put("restore.replication.factor", "0");

@@ -46,21 +46,6 @@ public final class ExactCopyRules {
     }
 
     /**
-     * Adds an error to each of {@code keys} that is set: keys of the contract that this version does
-     * not implement yet. Ignoring them silently would do something else than the user asked for
-     * (a point-in-time restore that restores everything).
-     */
-    public static void rejectNotYetSupported(Map<String, String> props, Map<String, ConfigValue> results,
-                                             List<String> keys) {
-        for (String key : keys) {
-            if (props.containsKey(key)) {
-                addError(results, key, key + " is not supported by this version of Lifeboat yet; remove it "
-                        + "(it would be ignored, and the connector would do something else than asked)");
-            }
-        }
-    }
-
-    /**
      * Attaches {@code message} to {@code key}, adding the key to the results when the connector's
      * ConfigDef has none. Such a value is left null: Connect renders the key with its own type
      * (a class for converters, a list for transforms) and would fail on a value of another type.

@@ -81,8 +81,11 @@ public final class MetadataSnapshots {
     /**
      * For each of {@code topics}, the newest snapshot taken at or before {@code atOrBefore} (the
      * newest of all when empty) that describes the topic. Searched from the day of {@code atOrBefore}
-     * backwards, up to {@value #DAYS_SEARCHED_AFTER_FIRST_HIT} day folder past the first that held a
-     * match; a topic no snapshot in that window describes is absent from the result.
+     * backwards: every snapshot of the days up to {@value #DAYS_SEARCHED_AFTER_FIRST_HIT} day folder
+     * past the first that held a match, then, for topics still not found (a topic no longer backed up,
+     * or backed up by a connector that stopped long ago), the newest snapshot of each earlier day: one
+     * read per day, however many snapshots a day holds. A topic no snapshot describes is absent from
+     * the result.
      */
     public static Map<String, Found> forTopics(ObjectStore store, BackupLayout layout, Collection<String> topics,
                                                OptionalLong atOrBefore) throws IOException {
@@ -91,7 +94,7 @@ public final class MetadataSnapshots {
         List<String> days = dayFolders(store, layout);
         String lastDay = atOrBefore.isPresent() ? layout.metadataDayPrefix(atOrBefore.getAsLong()) : null;
         int daysAfterHit = -1;
-        for (int i = days.size() - 1; i >= 0 && !wanted.isEmpty() && daysAfterHit < DAYS_SEARCHED_AFTER_FIRST_HIT; i--) {
+        for (int i = days.size() - 1; i >= 0 && !wanted.isEmpty(); i--) {
             String day = days.get(i);
             if (lastDay != null && day.compareTo(lastDay) > 0) {
                 continue;
@@ -99,6 +102,7 @@ public final class MetadataSnapshots {
             if (daysAfterHit >= 0) {
                 daysAfterHit++;
             }
+            boolean everySnapshot = daysAfterHit <= DAYS_SEARCHED_AFTER_FIRST_HIT;
             List<SnapshotKey> keys = inDay(store, layout, day);
             for (int k = keys.size() - 1; k >= 0 && !wanted.isEmpty(); k--) {
                 SnapshotKey key = keys.get(k);
@@ -111,6 +115,9 @@ public final class MetadataSnapshots {
                         found.put(topic, new Found(key, snapshot));
                         daysAfterHit = Math.max(daysAfterHit, 0);
                     }
+                }
+                if (!everySnapshot) {
+                    break; // past the window: the day's newest snapshot only
                 }
             }
         }

@@ -95,6 +95,12 @@ class MetadataSnapshotsTest {
             assertEquals(day1, before.get("orders").key().takenAt());
             assertTrue(MetadataSnapshots.forTopics(store, LAYOUT, List.of("orders"), OptionalLong.of(day1 - 1)).isEmpty());
             assertTrue(MetadataSnapshots.forTopics(store, LAYOUT, List.of("unknown"), OptionalLong.empty()).isEmpty());
+
+            long weekBefore = Instant.parse("2026-11-23T08:00:00Z").toEpochMilli();
+            MetadataSnapshots.write(store, LAYOUT, snapshot(weekBefore, "old", "retired", 9));
+            var withRetired = MetadataSnapshots.forTopics(store, LAYOUT, List.of("orders", "retired"), OptionalLong.empty());
+            assertEquals(weekBefore, withRetired.get("retired").key().takenAt(),
+                    "a topic last described a week earlier is still found (the newest snapshot of each earlier day)");
         }
     }
 }
