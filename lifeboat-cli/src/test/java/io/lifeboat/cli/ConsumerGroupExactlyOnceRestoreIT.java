@@ -1,18 +1,20 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.core.storage.S3ProxyServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@link ConsumerGroupRestoreScenario} with {@code exactly.once.support=required}: records go out in
- * transactions, whose markers take offsets in the target, so target offsets are read from the
- * acknowledgements, never counted.
+ * {@link ConsumerGroupRestoreScenario} with {@code exactly.once.support=required}, backed up to an
+ * S3-compatible server: records go out in transactions, whose markers take offsets in the target, so
+ * target offsets are read from the acknowledgements, never counted.
  */
 class ConsumerGroupExactlyOnceRestoreIT extends ConsumerGroupRestoreScenario {
 
@@ -20,8 +22,18 @@ class ConsumerGroupExactlyOnceRestoreIT extends ConsumerGroupRestoreScenario {
     static final EmbeddedConnectExtension KAFKA = new EmbeddedConnectExtension(
             Map.of("exactly.once.source.support", "enabled"));
 
-    @TempDir
-    Path root;
+    private S3ProxyServer s3;
+
+    @BeforeEach
+    void startStore() throws Exception {
+        s3 = new S3ProxyServer().start();
+        s3.createBucket("groups-eos");
+    }
+
+    @AfterEach
+    void stopStore() throws Exception {
+        s3.close();
+    }
 
     @Override
     EmbeddedConnectExtension kafka() {
@@ -30,7 +42,8 @@ class ConsumerGroupExactlyOnceRestoreIT extends ConsumerGroupRestoreScenario {
 
     @Test
     void everyGroupResumesAtTheRecordItWouldHaveReadNext() throws Exception {
-        Map<String, String> storage = ConnectorConfigs.filesystemStorage(root, "groups-eos");
+        Map<String, String> storage = new HashMap<>(s3.storageProps("groups-eos"));
+        storage.put("storage.prefix", "eos-set");
         List<Group> groups = new ArrayList<>();
         List<TopicSnapshot> originals = backUpWithGroups(KAFKA, storage, "ce.", groups);
 

@@ -42,6 +42,7 @@ class ConsumerGroupPointInTimeIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
     private static final String TOPIC = "deploy.orders";
     private static final String RESTORED = "deploy.orders_before_deploy";
+    private static final String WINDOW = "deploy.orders_window";
     private static final Pattern SNAPSHOT = Pattern.compile("(\\d{20})_.*\\.json");
 
     @RegisterExtension
@@ -55,7 +56,11 @@ class ConsumerGroupPointInTimeIT {
         Admin admin = KAFKA.connect().admin();
         admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
         SampleData.awaitLeaders(admin, List.of(TOPIC));
-        produce("good", 20);
+        produce("good", 0, 10);
+        Thread.sleep(5);
+        long secondHalf = System.currentTimeMillis(); // the start of a window: offsets 10.. of each partition
+        Thread.sleep(5);
+        produce("good", 10, 10);
         TopicPartition p0 = new TopicPartition(TOPIC, 0);
         TopicPartition p1 = new TopicPartition(TOPIC, 1);
         commit(admin, "g-billing", Map.of(p0, 12L, p1, 20L));
@@ -71,7 +76,7 @@ class ConsumerGroupPointInTimeIT {
         long badDeploy = System.currentTimeMillis() + 1;
         Thread.sleep(5); // every later record and commit is after the end time
 
-        produce("garbage", 10); // the bad deploy; its consumers read it and commit
+        produce("garbage", 0, 10); // the bad deploy; its consumers read it and commit
         commit(admin, "g-billing", Map.of(p0, 30L, p1, 30L));
         commit(admin, "g-audit", Map.of(p0, 25L, p1, 30L));
         commit(admin, "g-new", Map.of(p0, 5L));
@@ -86,28 +91,40 @@ class ConsumerGroupPointInTimeIT {
         restore.put("restore.consumer.groups", "g-.*");
         KAFKA.configure(restore);
 
-        Map<TopicPartition, OffsetAndMetadata> billing = awaitCommitted(admin, "g-billing", 2);
-        Map<TopicPartition, OffsetAndMetadata> audit = awaitCommitted(admin, "g-audit", 2);
+        Map<TopicPartition, OffsetAndMetadata> billing = awaitCommitted(admin, "g-billing", RESTORED, "deploy-restore");
+        Map<TopicPartition, OffsetAndMetadata> audit = awaitCommitted(admin, "g-audit", RESTORED, "deploy-restore");
         TopicSnapshot restored = TopicSnapshot.read(KAFKA.bootstrapServers(), RESTORED, TIMEOUT);
         for (int p = 0; p < 2; p++) {
             assertEquals(20, restored.records(p).size(), "partition " + p + " holds exactly the records before the deploy");
             assertTrue(restored.records(p).stream().allMatch(r -> new String(r.value(), StandardCharsets.UTF_8)
                     .startsWith("good")), "no garbage in partition " + p);
         }
-        assertFirstRead(billing, 0, "good-0-12");
-        assertFirstRead(billing, 1, null); // it had read everything before the deploy
-        assertFirstRead(audit, 0, "good-0-0");
-        assertFirstRead(audit, 1, "good-1-7");
+        assertFirstRead(billing, RESTORED, 0, "good-0-12");
+        assertFirstRead(billing, RESTORED, 1, null); // it had read everything before the deploy
+        assertFirstRead(audit, RESTORED, 0, "good-0-0");
+        assertFirstRead(audit, RESTORED, 1, "good-1-7");
         Map<TopicPartition, OffsetAndMetadata> untouched = admin.listConsumerGroupOffsets("g-new")
                 .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
         assertFalse(untouched.keySet().stream().anyMatch(tp -> tp.topic().equals(RESTORED)),
                 "g-new committed only after the end time, so no snapshot before it knows it: " + untouched);
         KAFKA.progress().deleteConnector("deploy-restore", TIMEOUT);
+
+        // A window [start, end): a group before the first restored record starts at it.
+        restore.put("name", "window-restore");
+        restore.put("restore.start.time", Instant.ofEpochMilli(secondHalf).toString());
+        restore.put("restore.topic.mapping", TOPIC + ":" + WINDOW);
+        restore.put("restore.consumer.groups", "g-audit");
+        KAFKA.configure(restore);
+        Map<TopicPartition, OffsetAndMetadata> auditInWindow = awaitCommitted(admin, "g-audit", WINDOW, "window-restore");
+        assertEquals(10, TopicSnapshot.read(KAFKA.bootstrapServers(), WINDOW, TIMEOUT).records(0).size());
+        assertFirstRead(auditInWindow, WINDOW, 0, "good-0-10"); // committed at 0, before the window
+        assertFirstRead(auditInWindow, WINDOW, 1, "good-1-10"); // committed at 7, before the window
+        KAFKA.progress().deleteConnector("window-restore", TIMEOUT);
     }
 
-    private static void assertFirstRead(Map<TopicPartition, OffsetAndMetadata> committed, int partition,
+    private static void assertFirstRead(Map<TopicPartition, OffsetAndMetadata> committed, String topic, int partition,
                                         String expectedValue) {
-        TopicPartition tp = new TopicPartition(RESTORED, partition);
+        TopicPartition tp = new TopicPartition(topic, partition);
         var first = ConsumerGroupRestoreScenario.firstRecordFrom(KAFKA.bootstrapServers(), tp,
                 committed.get(tp).offset());
         if (expectedValue == null) {
@@ -118,15 +135,16 @@ class ConsumerGroupPointInTimeIT {
         }
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> awaitCommitted(Admin admin, String group, int partitions)
-            throws Exception {
+    private static Map<TopicPartition, OffsetAndMetadata> awaitCommitted(Admin admin, String group, String topic,
+                                                                        String restore) throws Exception {
+        int partitions = 2;
         Map<TopicPartition, OffsetAndMetadata> onRestored = new HashMap<>();
-        Await.condition(group + " to be committed on " + RESTORED, TIMEOUT, () -> {
-            KAFKA.progress().failIfFailed("deploy-restore");
+        Await.condition(group + " to be committed on " + topic, TIMEOUT, () -> {
+            KAFKA.progress().failIfFailed(restore);
             onRestored.clear();
             admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
                     .forEach((tp, offset) -> {
-                        if (tp.topic().equals(RESTORED)) {
+                        if (tp.topic().equals(topic)) {
                             onRestored.put(tp, offset);
                         }
                     });
@@ -141,18 +159,17 @@ class ConsumerGroupPointInTimeIT {
         admin.alterConsumerGroupOffsets(group, commit).all().get(30, TimeUnit.SECONDS);
     }
 
-    /** Records valued {@code <label>-<partition>-<offset within the label>}, timestamped now. */
-    private static void produce(String label, int perPartition) throws Exception {
+    /** Records valued {@code <label>-<partition>-<index>} for indexes from {@code first}, timestamped now. */
+    private static void produce(String label, int first, int perPartition) throws Exception {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
-            int offsetBase = label.equals("good") ? 0 : 20;
             for (int p = 0; p < 2; p++) {
-                for (int i = 0; i < perPartition; i++) {
+                for (int i = first; i < first + perPartition; i++) {
                     producer.send(new ProducerRecord<>(TOPIC, p, System.currentTimeMillis(),
-                            ("k" + (offsetBase + i)).getBytes(StandardCharsets.UTF_8),
+                            (label + i).getBytes(StandardCharsets.UTF_8),
                             (label + "-" + p + "-" + i).getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
                 }
             }
