@@ -34,11 +34,11 @@ import java.util.stream.Collectors;
 /**
  * Takes one {@link MetadataSnapshot} of the source cluster through its admin API, within a deadline.
  *
- * <p>Order matters: {@code takenAt} is read from the clock first, then the topics, their end offsets,
- * and last the consumer groups' committed offsets. So every value in the snapshot was read at or after
- * {@code takenAt}. A restore picks the newest snapshot taken at or before its end time; committed offsets
- * move forward (unless a group is reset), so the offsets it finds are never older than the group's position at
- * {@code takenAt}: a group repositioned from them does not read again what it had read by then.
+ * <p>Order matters: the topics, their end offsets and last the consumer groups' committed offsets are
+ * read first, and {@code takenAt} is read from the clock after them. So every value in the snapshot was
+ * read at or before {@code takenAt}. A restore picks the newest snapshot taken at or before its end time:
+ * the offsets it finds were committed by then, so a group repositioned from them may read again what
+ * it consumed in between, but never skips a record it had not read at the end time.
  */
 final class SnapshotTaker {
 
@@ -64,7 +64,6 @@ final class SnapshotTaker {
     }
 
     MetadataSnapshot take(Admin admin, boolean last, Duration timeout) throws SnapshotFailedException, InterruptedException {
-        long takenAt = time.milliseconds();
         Deadline deadline = new Deadline(time.nanoseconds() + timeout.toNanos(), timeout);
         String clusterId = await(admin.describeCluster().clusterId(), deadline, "describing the cluster");
 
@@ -93,6 +92,7 @@ final class SnapshotTaker {
         }
         Map<String, String> states = groupStates(admin, deadline);
         Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = committedOffsets(admin, states.keySet(), deadline);
+        long takenAt = time.milliseconds(); // after every read: see the class comment
         return new MetadataSnapshot(takenAt, connector, clusterId, last, topicMetadata,
                 RecordedGroups.select(states, committed, topics, ownGroup));
     }

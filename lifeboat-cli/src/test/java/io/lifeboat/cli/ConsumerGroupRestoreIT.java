@@ -87,6 +87,42 @@ class ConsumerGroupRestoreIT extends ConsumerGroupRestoreScenario {
         KAFKA.progress().deleteConnector("ca-restore", TIMEOUT);
     }
 
+    /**
+     * A restarted task recommits a group whose offset vanished from the target only where its source
+     * offsets prove where it goes (the group's translation point is the last restored record, checked
+     * byte for byte against the target's last record), and reports the one it cannot prove.
+     */
+    @Test
+    void aRestartRecommitsOnlyTheVanishedGroupsItCanProve() throws Exception {
+        Map<String, String> storage = ConnectorConfigs.filesystemStorage(root, "vanished");
+        List<Group> groups = new ArrayList<>();
+        List<TopicSnapshot> originals = backUpWithGroups(KAFKA, storage, "cv.", groups);
+        Map<String, String> restore = restoreConfig(KAFKA, "cv-restore", storage, originals);
+        restore.put("tasks.max", "1");
+        KAFKA.configure(restore);
+        KAFKA.restores().awaitComplete("cv-restore", originals, renames(originals), TIMEOUT);
+        awaitGroupsCommitted(KAFKA, groups, "cv-restore");
+
+        TopicPartition awkward0 = new TopicPartition(PREFIX + "cv.awkward", 0);
+        var admin = KAFKA.connect().admin();
+        long lastBefore = admin.listConsumerGroupOffsets("g-last").partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS).get(awkward0).offset();
+        for (String group : List.of("g-last", "g-middle")) {
+            admin.deleteConsumerGroupOffsets(group, java.util.Set.of(awkward0)).all().get(30, TimeUnit.SECONDS);
+        }
+        KAFKA.connect().cluster().restartConnectorAndTasks("cv-restore", false, true, false);
+        String failure = KAFKA.progress().awaitTaskFailure("cv-restore", TIMEOUT);
+        assertTrue(failure.contains("g-middle") && failure.contains(awkward0.toString())
+                && failure.contains("deleted since"), failure);
+        assertTrue(!failure.contains("g-last"), "g-last is proven and recommitted: " + failure);
+        Map<TopicPartition, OffsetAndMetadata> recommitted = KAFKA.connect().admin().listConsumerGroupOffsets("g-last")
+                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        assertEquals(lastBefore, recommitted.get(awkward0).offset(), "g-last is back where it was");
+        assertTrue(!KAFKA.connect().admin().listConsumerGroupOffsets("g-middle").partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS).containsKey(awkward0), "g-middle is not guessed");
+        KAFKA.progress().deleteConnector("cv-restore", TIMEOUT);
+    }
+
     private Map<TopicPartition, Long> targetEnds(List<TopicSnapshot> originals) throws Exception {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         originals.forEach(o -> o.partitions().keySet().forEach(p ->

@@ -79,23 +79,29 @@ abstract class ConsumerGroupRestoreScenario {
         return originals;
     }
 
-    /** Groups at 0, in the middle, at the end and past the end of every partition, and one on a single partition. */
+    /**
+     * Groups at 0, in the middle, at the last record, at the end and past the end of every partition,
+     * and one on a single partition.
+     */
     private static List<Group> groupsFor(Map<TopicPartition, Long> ends) {
         Map<TopicPartition, Long> zero = new TreeMap<>(MetadataSnapshot.PARTITION_ORDER);
         Map<TopicPartition, Long> middle = new TreeMap<>(MetadataSnapshot.PARTITION_ORDER);
         Map<TopicPartition, Long> end = new TreeMap<>(MetadataSnapshot.PARTITION_ORDER);
         Map<TopicPartition, Long> past = new TreeMap<>(MetadataSnapshot.PARTITION_ORDER);
+        Map<TopicPartition, Long> last = new TreeMap<>(MetadataSnapshot.PARTITION_ORDER);
         ends.forEach((tp, e) -> {
             zero.put(tp, 0L);
             middle.put(tp, e / 2);
             end.put(tp, e);
             past.put(tp, e + 1000);
+            last.put(tp, Math.max(0, e - 1)); // the last record (a commit marker on a transactional topic)
         });
         TreeMap<TopicPartition, Long> ordered = new TreeMap<>(MetadataSnapshot.PARTITION_ORDER);
         ordered.putAll(ends);
         TopicPartition first = ordered.firstKey();
         return List.of(new Group("g-zero", zero), new Group("g-middle", middle), new Group("g-end", end),
-                new Group("g-past", past), new Group("g-one", Map.of(first, Math.max(0, ends.get(first) - 3))));
+                new Group("g-past", past), new Group("g-last", last),
+                new Group("g-one", Map.of(first, Math.max(0, ends.get(first) - 3))));
     }
 
     /**

@@ -8,6 +8,8 @@ import io.lifeboat.core.metadata.MetadataSnapshots;
 import io.lifeboat.core.storage.ObjectStore;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -29,6 +31,8 @@ import java.util.regex.Pattern;
  * same one; each task reads the groups' offsets on its own partitions from it.
  */
 final class GroupPlan {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupPlan.class);
 
     private GroupPlan() {
     }
@@ -80,7 +84,8 @@ final class GroupPlan {
 
     /**
      * Refuses a pattern that matches none of the groups the snapshots hold on their topics: a typo
-     * must not pass for a restore that repositioned every group.
+     * must not pass for a restore that repositioned every group. (When the backup recorded no group
+     * there at all, there is nothing to reposition: a warning.)
      */
     static void requireAMatch(ObjectStore store, Map<String, SnapshotKey> snapshots, Pattern groups)
             throws IOException {
@@ -98,12 +103,14 @@ final class GroupPlan {
                 }
             });
         }
-        if (recorded.stream().noneMatch(g -> groups.matcher(g).matches())) {
+        if (recorded.isEmpty()) {
+            log.warn("{}={}: the backup recorded no consumer group with offsets on {}; no group is repositioned",
+                    RestoreSourceConfig.CONSUMER_GROUPS, groups, snapshots.keySet());
+        } else if (recorded.stream().noneMatch(g -> groups.matcher(g).matches())) {
             throw new RestorePlanner.PlanException(RestoreSourceConfig.CONSUMER_GROUPS, RestoreSourceConfig.CONSUMER_GROUPS
                     + "=" + groups + " matches none of the consumer groups the backup recorded on " + snapshots.keySet()
-                    + (recorded.isEmpty() ? ": it recorded none" : ": it recorded " + abbreviate(recorded))
-                    + " (the pattern must match whole group ids). Fix the pattern, or remove "
-                    + RestoreSourceConfig.CONSUMER_GROUPS + " to restore the records only");
+                    + ": it recorded " + abbreviate(recorded) + " (the pattern must match whole group ids). Fix the "
+                    + "pattern, or remove " + RestoreSourceConfig.CONSUMER_GROUPS + " to restore the records only");
         }
     }
 

@@ -70,6 +70,11 @@ class GroupPlanTest {
                     () -> GroupPlan.requireAMatch(store, keys, Pattern.compile("biling")));
             assertEquals(RestoreSourceConfig.CONSUMER_GROUPS, typo.configKey());
             assertTrue(typo.getMessage().contains("[billing, billing-audit]"), typo.getMessage());
+
+            MetadataSnapshots.write(store, LAYOUT, new MetadataSnapshot(3_000_000, "backup", "cluster", false,
+                    Map.of("quiet", new TopicMetadata("id2", 1, 1, Map.of(), Map.of(0, 0L))), Map.of()));
+            GroupPlan.requireAMatch(store, GroupPlan.snapshots(store, LAYOUT, List.of("quiet"), OptionalLong.empty(),
+                    "the set"), Pattern.compile(".*")); // no group recorded there: nothing to reposition, no error
         }
     }
 }

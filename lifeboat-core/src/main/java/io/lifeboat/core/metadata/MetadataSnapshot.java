@@ -2,6 +2,7 @@ package io.lifeboat.core.metadata;
 
 import org.apache.kafka.common.TopicPartition;
 
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
@@ -28,8 +29,8 @@ public record MetadataSnapshot(long takenAt, String connector, String sourceClus
             Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
 
     public MetadataSnapshot {
-        topics = Map.copyOf(topics);
-        groups = Map.copyOf(groups);
+        topics = Collections.unmodifiableMap(new TreeMap<>(topics)); // sorted: what people read comes in order
+        groups = Collections.unmodifiableMap(new TreeMap<>(groups));
     }
 
     /**
@@ -59,7 +60,7 @@ public record MetadataSnapshot(long takenAt, String connector, String sourceClus
         public GroupOffsets {
             Map<TopicPartition, CommittedOffset> sorted = new TreeMap<>(PARTITION_ORDER);
             sorted.putAll(offsets);
-            offsets = java.util.Collections.unmodifiableMap(sorted);
+            offsets = Collections.unmodifiableMap(sorted);
         }
     }
 
@@ -67,7 +68,7 @@ public record MetadataSnapshot(long takenAt, String connector, String sourceClus
     public record CommittedOffset(long offset, String metadata) {
     }
 
-    /** The topics this snapshot describes. */
+    /** The topics this snapshot describes, in name order. */
     public Set<String> topicNames() {
         return topics.keySet();
     }
