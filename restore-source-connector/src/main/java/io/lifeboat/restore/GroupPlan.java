@@ -58,16 +58,28 @@ final class GroupPlan {
             throws IOException {
         Map<String, SnapshotKey> keys = new TreeMap<>();
         List<String> search = new ArrayList<>();
+        Map<String, MetadataSnapshots.Found> found = new HashMap<>();
         for (String topic : topics) {
             Optional<SnapshotKey> key = pinned.containsKey(topic) ? layout.parseSnapshotKey(pinned.get(topic))
                     : Optional.empty();
-            if (key.isPresent()) {
+            if (key.isEmpty()) {
+                search.add(topic);
+            } else if (exists(store, key.get())) {
                 keys.put(topic, key.get());
             } else {
-                search.add(topic);
+                // Thinned away since the earlier run: the newest one before it holds offsets no newer.
+                var before = MetadataSnapshots.forTopics(store, layout, List.of(topic), OptionalLong.of(key.get().takenAt()));
+                log.warn("The metadata snapshot {} that an earlier run of this restore took the consumer groups of {} "
+                        + "from is gone (thinned?); using {}, the newest before it", key.get().key(), topic,
+                        before.containsKey(topic) ? before.get(topic).key().key() : "none");
+                if (before.containsKey(topic)) {
+                    found.put(topic, before.get(topic));
+                } else {
+                    search.add(topic);
+                }
             }
         }
-        Map<String, MetadataSnapshots.Found> found = MetadataSnapshots.forTopics(store, layout, search, atOrBefore);
+        found.putAll(MetadataSnapshots.forTopics(store, layout, search, atOrBefore));
         List<String> missing = search.stream().filter(t -> !found.containsKey(t)).sorted().toList();
         if (!missing.isEmpty()) {
             throw new RestorePlanner.PlanException(RestoreSourceConfig.CONSUMER_GROUPS,
@@ -117,6 +129,14 @@ final class GroupPlan {
     private static String abbreviate(TreeSet<String> groups) {
         List<String> first = groups.stream().limit(20).toList();
         return first + (groups.size() > first.size() ? " and " + (groups.size() - first.size()) + " more" : "");
+    }
+
+    private static boolean exists(ObjectStore store, SnapshotKey key) throws IOException {
+        try (var in = store.open(key.key())) {
+            return true;
+        } catch (io.lifeboat.core.storage.NoSuchObjectException e) {
+            return false;
+        }
     }
 
     static String encode(Map<String, SnapshotKey> snapshots) {

@@ -43,6 +43,7 @@ final class GroupRepositioning implements AutoCloseable {
     private final Map<TopicPartition, PartitionGroups> partitions = new HashMap<>();
     private final Map<String, List<String>> activeAtStart;
     private final Map<String, String> problems = new TreeMap<>();
+    private boolean endReadFailing;
 
     /**
      * @param planned  per backed-up partition of the task, the groups' committed offsets in the snapshot
@@ -63,13 +64,24 @@ final class GroupRepositioning implements AutoCloseable {
             }
             TopicPartition targetTp = new TopicPartition(mapping.target(source.topic()), source.partition());
             RestoreOffsets.Progress from = progress.getOrDefault(source, RestoreOffsets.Progress.NONE);
-            partitions.put(source, open(source, targetTp, groups, from, lookup));
+            PartitionGroups state = open(source, targetTp, groups, from, lookup);
+            if (state != null) {
+                partitions.put(source, state);
+            }
         });
     }
 
     private PartitionGroups open(TopicPartition source, TopicPartition targetTp, Map<String, CommittedOffset> groups,
                                  RestoreOffsets.Progress from, RecordLookup lookup) {
         if (from.lastRestoredOffset() < 0) {
+            long end = target.readCommittedEnd(targetTp);
+            if (end > 0) {
+                // Nothing restored by this connector, yet records there: a partition with nothing in the time
+                // range, restarted after others wrote to it. Its groups were dealt with in the first run.
+                log.warn("{} holds records (it ends at offset {}), but this restore wrote none of them: its consumer "
+                        + "groups are left as they are", targetTp, end);
+                return null;
+            }
             return new PartitionGroups(source, targetTp, groups, groups.keySet()); // first run: every group
         }
         Map<String, Long> done = target.committedOn(groups.keySet(), targetTp);
@@ -81,8 +93,26 @@ final class GroupRepositioning implements AutoCloseable {
             }
             (groups.get(group).offset() <= from.lastRestoredOffset() ? crossed : pending).add(group);
         }
+        if (from.complete() && !pending.isEmpty() && !unchangedSince(targetTp, source, from.lastRestoredOffset(), lookup)) {
+            for (String group : pending) {
+                problems.put(group, "on " + targetTp + ": it was to resume at the restored partition's end, but its "
+                        + "commit did not happen and records were written to " + targetTp + " since, so that end is "
+                        + "not known any more; nothing was committed for it. Set it by hand with kafka-consumer-groups "
+                        + "--reset-offsets --to-offset <the offset after the restored record of original offset "
+                        + from.lastRestoredOffset() + ">");
+                log.error("Consumer group {} cannot be repositioned {}", group, problems.get(group));
+            }
+            pending.clear();
+        }
         PartitionGroups state = new PartitionGroups(source, targetTp, groups, pending);
-        from.groups().uncommitted().forEach(state::uncommitted);
+        from.groups().uncommitted().forEach((group, offset) -> {
+            if (groups.containsKey(group)) {
+                state.uncommitted(group, offset);
+            } else {
+                log.warn("Consumer group {} no longer matches restore.consumer.groups: it is not committed on {} (an "
+                        + "earlier run would have committed it at offset {})", group, targetTp, offset);
+            }
+        });
         List<String> atLast = crossed.stream().filter(from.groups().atPoint()::contains).toList();
         if (!atLast.isEmpty()) {
             recoverCrossed(state, atLast, from.lastRestoredOffset(), lookup);
@@ -125,6 +155,13 @@ final class GroupRepositioning implements AutoCloseable {
                     + "kafka-consumer-groups --reset-offsets --to-offset");
             log.error("Consumer group {} cannot be repositioned {}", group, problems.get(group));
         }
+    }
+
+    /** Whether the target partition still ends with the record restored last (original offset {@code lastRestored}). */
+    private boolean unchangedSince(TopicPartition targetTp, TopicPartition source, long lastRestored, RecordLookup lookup) {
+        Optional<ConsumerRecord<byte[], byte[]>> last = target.lastRecord(targetTp);
+        Optional<SourceRecord> expected = lookup.at(source, lastRestored);
+        return last.isPresent() && expected.isPresent() && same(expected.get(), last.get());
     }
 
     private static boolean same(SourceRecord expected, ConsumerRecord<byte[], byte[]> actual) {
@@ -170,7 +207,7 @@ final class GroupRepositioning implements AutoCloseable {
      * @return false when the target does not show it yet: the caller tries again at its next poll
      */
     boolean commitPoint(PartitionGroups state, long targetOffset) {
-        if (target.readCommittedEnd(state.target()) <= targetOffset) {
+        if (readCommittedEnd(state.target()) <= targetOffset) {
             return false;
         }
         for (String group : state.pointGroups()) {
@@ -192,7 +229,7 @@ final class GroupRepositioning implements AutoCloseable {
     boolean finish(PartitionGroups state, long lastWritten) {
         List<String> atEnd = state.untranslatedGroups();
         if (!atEnd.isEmpty()) {
-            long end = target.readCommittedEnd(state.target());
+            long end = readCommittedEnd(state.target());
             if (end <= lastWritten) {
                 return false;
             }
@@ -203,6 +240,24 @@ final class GroupRepositioning implements AutoCloseable {
         }
         new TreeMap<>(state.uncommitted()).forEach((group, offset) -> commit(state, group, offset, "carried"));
         return true;
+    }
+
+    /**
+     * The target's read_committed end, or -1 while it cannot be read (a leader election, a timeout):
+     * the caller tries again at its next poll; the first failure of a run of them is logged.
+     */
+    private long readCommittedEnd(TopicPartition tp) {
+        try {
+            long end = target.readCommittedEnd(tp);
+            endReadFailing = false;
+            return end;
+        } catch (TargetGroups.GroupCommitException e) {
+            if (!endReadFailing) {
+                log.warn("Cannot read the end of {} to commit its consumer groups; trying again: {}", tp, e.getMessage());
+            }
+            endReadFailing = true;
+            return -1;
+        }
     }
 
     private void commit(PartitionGroups state, String group, long targetOffset, String why) {
@@ -238,7 +293,11 @@ final class GroupRepositioning implements AutoCloseable {
                 + "repositioned: ");
         problems.forEach((group, reason) -> text.append(group).append(' ').append(reason).append("; "));
         text.append("Once the cause is gone (stop the group's consumers), restart this task (POST /connectors/")
-                .append(connectorName).append("/restart?includeTasks=true): it commits them and writes no record again.");
+                .append(connectorName).append("/restart?includeTasks=true): it commits them and writes no record again, "
+                + "as long as nothing else wrote to the restored partitions meanwhile (it checks, and otherwise says so). "
+                + "Do not let the groups' consumers commit on the restored topics first: the restore cannot tell "
+                + "their commits from its own; set such a group by hand at the offset given above "
+                + "(kafka-consumer-groups --reset-offsets --to-offset).");
         return new ConnectException(text.toString());
     }
 

@@ -62,6 +62,7 @@ public class RestoreSourceTask extends SourceTask {
     private GroupRepositioning repositioning;
     private String connectorName = "<name>";
     private Map<String, String> groupSnapshots = Map.of();
+    private volatile String lostAcknowledgement;
 
     public RestoreSourceTask() {
         this(Path.of(System.getProperty("java.io.tmpdir"), "lifeboat-restore"));
@@ -146,8 +147,14 @@ public class RestoreSourceTask extends SourceTask {
                     config.consumerGroups().get());
             return;
         }
-        repositioning = new GroupRepositioning(new TargetGroups(config.targetAdminConfig()), planned, mapping, progress,
-                (tp, offset) -> recordAt(layout, mapping, tp, offset, fetcher));
+        TargetGroups target = new TargetGroups(config.targetAdminConfig());
+        try {
+            repositioning = new GroupRepositioning(target, planned, mapping, progress,
+                    (tp, offset) -> recordAt(layout, mapping, tp, offset, fetcher));
+        } catch (RuntimeException | Error e) {
+            target.close();
+            throw e;
+        }
         for (PartitionRestore partition : partitions) {
             if (partition.isComplete() && repositioning.of(partition.source()) != null) {
                 awaitingAck.put(partition.source(), partition);
@@ -220,6 +227,9 @@ public class RestoreSourceTask extends SourceTask {
             Thread.sleep(ACK_WAIT_MS);
             return null;
         }
+        if (lostAcknowledgement != null) {
+            throw new ConnectException(lostAcknowledgement);
+        }
         finishAcknowledged();
         while (current < partitions.size()) {
             PartitionRestore partition = partitions.get(current);
@@ -239,6 +249,8 @@ public class RestoreSourceTask extends SourceTask {
                 if (groups != null) {
                     batch = withGroups(groups, groups.cut(batch));
                     groups.handedOver(batch.size());
+                } else if (repositioning != null) {
+                    batch = withSnapshot(partition.source().topic(), batch); // pins the snapshot for a restart
                 }
                 if (!batch.isEmpty() && isLast(batch.get(batch.size() - 1))) {
                     awaitingAck.put(partition.source(), partition);
@@ -277,6 +289,13 @@ public class RestoreSourceTask extends SourceTask {
     private boolean commitPoint(PartitionGroups groups) {
         OptionalLong ack = groups.pointAcknowledged();
         return ack.isPresent() && repositioning.commitPoint(groups, ack.getAsLong());
+    }
+
+    /** The records with the snapshot their topic's groups come from in their source offsets. */
+    private List<SourceRecord> withSnapshot(String topic, List<SourceRecord> batch) {
+        RestoreOffsets.GroupProgress progress = new RestoreOffsets.GroupProgress(Map.of(), Map.of(), Set.of(),
+                groupSnapshots.getOrDefault(topic, ""));
+        return batch.stream().map(r -> RestoreOffsets.withGroups(r, progress, List.of())).toList();
     }
 
     /** The records with their partition's consumer groups in their source offsets. */
@@ -334,7 +353,16 @@ public class RestoreSourceTask extends SourceTask {
      */
     @Override
     public void commitRecord(SourceRecord record, RecordMetadata metadata) {
-        if (metadata == null) {
+        if (metadata == null || !metadata.hasOffset()) {
+            if (repositioning != null && lostAcknowledgement == null) {
+                // Without the record's target offset, no group can be committed exactly there: stop, loudly.
+                lostAcknowledgement = "Connect reported record " + record.sourceOffset().get(RestoreOffsets.OFFSET)
+                        + " of " + record.sourcePartition() + " as " + (metadata == null ? "dropped (not written: "
+                        + "a transform or an error tolerance configured around the connector?)" : "written without an "
+                        + "offset (acks=0 in the worker's producer settings?)") + ", so its target offset is unknown "
+                        + "and restore.consumer.groups cannot be committed exactly; restore with acks=all and no "
+                        + "transforms or error tolerance";
+            }
             return;
         }
         destination.acknowledged(metadata);

@@ -46,6 +46,11 @@ class GroupPlanTest {
                     OptionalLong.empty(), "the set", Map.of("orders", older));
             assertEquals(older, pinned.get("orders").key(), "a restarted connector keeps its snapshot");
 
+            String thinned = MetadataSnapshots.write(store, LAYOUT, snapshot(1_200_000, 12));
+            store.delete(thinned);
+            assertEquals(older, GroupPlan.snapshots(store, LAYOUT, List.of("orders"), OptionalLong.empty(), "the set",
+                    Map.of("orders", thinned)).get("orders").key(), "a pinned snapshot thinned away: the newest before it");
+
             var planned = GroupPlan.planned(store, LAYOUT, GroupPlan.encode(pinned), Pattern.compile("billing"),
                     List.of(ORDERS_0));
             assertEquals(Map.of("billing", new CommittedOffset(10, "m")), planned.get(ORDERS_0),
