@@ -138,9 +138,8 @@ final class GroupRepositioning implements AutoCloseable {
      * the last restored record, and the target's last record: checked byte for byte.
      */
     private void recoverCrossed(PartitionGroups state, List<String> groups, long lastRestored, RecordLookup lookup) {
-        Optional<ConsumerRecord<byte[], byte[]>> last = target.lastRecord(state.target());
-        Optional<SourceRecord> expected = lookup.at(state.source(), lastRestored);
-        if (last.isPresent() && expected.isPresent() && same(expected.get(), last.get())) {
+        Optional<ConsumerRecord<byte[], byte[]>> last = lastIfRestored(state.target(), state.source(), lastRestored, lookup);
+        if (last.isPresent()) {
             groups.forEach(g -> state.uncommitted(g, last.get().offset()));
             log.info("Groups {} of {}: an earlier run wrote their translation point (offset {}) but stopped before "
                     + "committing them; it is offset {} of {} (checked byte for byte)", groups, state.source(),
@@ -159,9 +158,15 @@ final class GroupRepositioning implements AutoCloseable {
 
     /** Whether the target partition still ends with the record restored last (original offset {@code lastRestored}). */
     private boolean unchangedSince(TopicPartition targetTp, TopicPartition source, long lastRestored, RecordLookup lookup) {
+        return lastIfRestored(targetTp, source, lastRestored, lookup).isPresent();
+    }
+
+    /** The target partition's last record, if it is the backup's record at {@code lastRestored}, byte for byte. */
+    private Optional<ConsumerRecord<byte[], byte[]>> lastIfRestored(TopicPartition targetTp, TopicPartition source,
+                                                                    long lastRestored, RecordLookup lookup) {
         Optional<ConsumerRecord<byte[], byte[]>> last = target.lastRecord(targetTp);
         Optional<SourceRecord> expected = lookup.at(source, lastRestored);
-        return last.isPresent() && expected.isPresent() && same(expected.get(), last.get());
+        return last.isPresent() && expected.isPresent() && same(expected.get(), last.get()) ? last : Optional.empty();
     }
 
     private static boolean same(SourceRecord expected, ConsumerRecord<byte[], byte[]> actual) {
