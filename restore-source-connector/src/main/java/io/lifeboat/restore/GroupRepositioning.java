@@ -298,7 +298,8 @@ final class GroupRepositioning implements AutoCloseable {
                 + "repositioned: ");
         problems.forEach((group, reason) -> text.append(group).append(' ').append(reason).append("; "));
         text.append("Once the cause is gone (stop the group's consumers), restart this task (POST /connectors/")
-                .append(connectorName).append("/restart?includeTasks=true): it commits them and writes no record again, "
+                .append(connectorName).append("/tasks/<task>/restart; the failed task's number is in GET /connectors/")
+                .append(connectorName).append("/status): it commits them and writes no record again, "
                 + "as long as nothing else wrote to the restored partitions meanwhile (it checks, and otherwise says so). "
                 + "Do not let the groups' consumers commit on the restored topics first: the restore cannot tell "
                 + "their commits from its own; set such a group by hand at the offset given above "
