@@ -42,6 +42,7 @@ final class GroupRepositioning implements AutoCloseable {
     private final TargetGroups target;
     private final Map<TopicPartition, PartitionGroups> partitions = new HashMap<>();
     private final Map<String, List<String>> activeAtStart;
+    /** By group and target partition ({@link #problemKey}): the sentence that reports it. */
     private final Map<String, String> problems = new TreeMap<>();
     private boolean endReadFailing;
 
@@ -58,33 +59,51 @@ final class GroupRepositioning implements AutoCloseable {
         activeAtStart.forEach((group, members) -> log.error("Consumer group {} has active members in the target "
                 + "cluster ({}): the restore does not touch it. Stop its consumers and restart this task to have it "
                 + "repositioned", group, members));
+        // What the target holds, for every partition at once: the ends of those this restore wrote nothing
+        // to yet, and the groups' commits on those it wrote to.
+        Map<TopicPartition, TopicPartition> targets = new HashMap<>();
+        List<TopicPartition> unstarted = new ArrayList<>();
+        List<TopicPartition> started = new ArrayList<>();
         planned.forEach((source, groups) -> {
-            if (groups.isEmpty()) {
-                return;
+            if (!groups.isEmpty()) {
+                TopicPartition targetTp = new TopicPartition(mapping.target(source.topic()), source.partition());
+                targets.put(source, targetTp);
+                (progress.getOrDefault(source, RestoreOffsets.Progress.NONE).lastRestoredOffset() < 0 ? unstarted : started)
+                        .add(targetTp);
             }
-            TopicPartition targetTp = new TopicPartition(mapping.target(source.topic()), source.partition());
+        });
+        Map<TopicPartition, Long> ends = target.readCommittedEnds(unstarted);
+        Map<TopicPartition, Map<String, Long>> done = target.committedOn(allGroups, started);
+        targets.forEach((source, targetTp) -> {
             RestoreOffsets.Progress from = progress.getOrDefault(source, RestoreOffsets.Progress.NONE);
-            PartitionGroups state = open(source, targetTp, groups, from, lookup);
+            PartitionGroups state = from.lastRestoredOffset() < 0
+                    ? openUnstarted(source, targetTp, planned.get(source), ends.get(targetTp))
+                    : open(source, targetTp, planned.get(source), from, done.getOrDefault(targetTp, Map.of()), lookup);
             if (state != null) {
                 partitions.put(source, state);
             }
         });
     }
 
-    private PartitionGroups open(TopicPartition source, TopicPartition targetTp, Map<String, CommittedOffset> groups,
-                                 RestoreOffsets.Progress from, RecordLookup lookup) {
-        if (from.lastRestoredOffset() < 0) {
-            long end = target.readCommittedEnd(targetTp);
-            if (end > 0) {
-                // Nothing restored by this connector, yet records there: a partition with nothing in the time
-                // range, restarted after others wrote to it. Its groups were dealt with in the first run.
-                log.warn("{} holds records (it ends at offset {}), but this restore wrote none of them: its consumer "
-                        + "groups are left as they are", targetTp, end);
-                return null;
-            }
-            return new PartitionGroups(source, targetTp, groups, groups.keySet()); // first run: every group
+    /** A partition this restore wrote nothing to yet ({@code end}: the target partition's end now). */
+    private static PartitionGroups openUnstarted(TopicPartition source, TopicPartition targetTp,
+                                                 Map<String, CommittedOffset> groups, long end) {
+        if (end > 0) {
+            // Nothing restored by this connector, yet records there: a partition with nothing in the time
+            // range, restarted after others wrote to it. Its groups were dealt with in the first run.
+            log.warn("{} holds records (it ends at offset {}), but this restore wrote none of them: its consumer "
+                    + "groups are left as they are", targetTp, end);
+            return null;
         }
-        Map<String, Long> done = target.committedOn(groups.keySet(), targetTp);
+        return new PartitionGroups(source, targetTp, groups, groups.keySet()); // first run: every group
+    }
+
+    /**
+     * A partition this restore wrote to in an earlier run ({@code done}: the groups committed on its
+     * target partition now).
+     */
+    private PartitionGroups open(TopicPartition source, TopicPartition targetTp, Map<String, CommittedOffset> groups,
+                                 RestoreOffsets.Progress from, Map<String, Long> done, RecordLookup lookup) {
         List<String> pending = new ArrayList<>();
         List<String> crossed = new ArrayList<>();
         for (String group : new TreeSet<>(groups.keySet())) {
@@ -95,12 +114,11 @@ final class GroupRepositioning implements AutoCloseable {
         }
         if (from.complete() && !pending.isEmpty() && !unchangedSince(targetTp, source, from.lastRestoredOffset(), lookup)) {
             for (String group : pending) {
-                problems.put(group, "on " + targetTp + ": it was to resume at the restored partition's end, but its "
+                report(group, targetTp, ": it was to resume at the restored partition's end, but its "
                         + "commit did not happen and records were written to " + targetTp + " since, so that end is "
                         + "not known any more; nothing was committed for it. Set it by hand with kafka-consumer-groups "
                         + "--reset-offsets --to-offset <the offset after the restored record of original offset "
                         + from.lastRestoredOffset() + ">");
-                log.error("Consumer group {} cannot be repositioned {}", group, problems.get(group));
             }
             pending.clear();
         }
@@ -119,13 +137,12 @@ final class GroupRepositioning implements AutoCloseable {
         }
         for (String group : crossed) {
             if (!atLast.contains(group)) {
-                problems.put(group, "on " + targetTp + ": the restore went past its translation point (its offset "
+                report(group, targetTp, ": the restore went past its translation point (its offset "
                         + groups.get(group).offset() + " on " + source + " is at or before the restored offset "
                         + from.lastRestoredOffset() + ") in an earlier run, and the target cluster holds no offset of "
                         + "it there (deleted since, by hand or by offsets.retention.minutes?), so where it resumes is "
                         + "not known any more; nothing was committed for it. Set it with kafka-consumer-groups "
                         + "--reset-offsets, or restore again under a new connector name into new topics");
-                log.error("Consumer group {} cannot be repositioned {}", group, problems.get(group));
             }
         }
         return state;
@@ -147,12 +164,11 @@ final class GroupRepositioning implements AutoCloseable {
             return;
         }
         for (String group : groups) {
-            problems.put(group, "on " + state.target() + ": an earlier run of this task stopped between writing the "
+            report(group, state.target(), ": an earlier run of this task stopped between writing the "
                     + "record at original offset " + lastRestored + " of " + state.source() + " and committing the group, "
                     + "and the target partition's last record is not that record, so its target offset is unknown. "
                     + "Find that record in " + state.target() + " and commit its offset for the group with "
                     + "kafka-consumer-groups --reset-offsets --to-offset");
-            log.error("Consumer group {} cannot be repositioned {}", group, problems.get(group));
         }
     }
 
@@ -269,19 +285,21 @@ final class GroupRepositioning implements AutoCloseable {
         CommittedOffset original = state.planned(group);
         if (activeAtStart.containsKey(group)) {
             state.uncommitted(group, targetOffset);
-            problems.put(group, "has active members in the target cluster " + activeAtStart.get(group)
-                    + "; not touched (it would resume at offset " + targetOffset + " of " + state.target() + ")");
+            problems.put(problemKey(group, state.target()), group + " has active members in the target cluster "
+                    + activeAtStart.get(group) + "; not touched (it would resume at offset " + targetOffset + " of "
+                    + state.target() + ")");
             return;
         }
         try {
             target.commit(group, state.target(), targetOffset, original.metadata());
             state.committed(group, targetOffset);
-            problems.remove(group);
+            problems.remove(problemKey(group, state.target()));
             log.info("Consumer group {}: committed offset {} on {} (its offset in the backed-up {} was {}; {})",
                     group, targetOffset, state.target(), state.source(), original.offset(), why);
         } catch (TargetGroups.GroupCommitException e) {
             state.uncommitted(group, targetOffset);
-            problems.put(group, "on " + state.target() + " (offset " + targetOffset + "): " + e.getMessage());
+            problems.put(problemKey(group, state.target()), group + " on " + state.target() + " (offset " + targetOffset
+                    + "): " + e.getMessage());
             log.error("Consumer group {} could not be repositioned on {} at offset {}: {}", group, state.target(),
                     targetOffset, e.getMessage());
         }
@@ -292,11 +310,23 @@ final class GroupRepositioning implements AutoCloseable {
         return problems;
     }
 
+    /** A group that cannot be repositioned on {@code targetTp}: logged now, and in the task's final failure. */
+    private void report(String group, TopicPartition targetTp, String reason) {
+        String problem = group + " on " + targetTp + reason;
+        problems.put(problemKey(group, targetTp), problem);
+        log.error("Consumer group {} cannot be repositioned: {}", group, problem);
+    }
+
+    /** Problems are per group and partition: a commit that works on one partition does not clear another's. */
+    private static String problemKey(String group, TopicPartition targetTp) {
+        return group + "@" + targetTp;
+    }
+
     /** The message the task fails with when groups could not be repositioned. */
     ConnectException failure(String connectorName) {
         StringBuilder text = new StringBuilder("Every record is restored, but consumer groups could not be "
                 + "repositioned: ");
-        problems.forEach((group, reason) -> text.append(group).append(' ').append(reason).append("; "));
+        problems.values().forEach(problem -> text.append(problem).append("; "));
         text.append("Once the cause is gone (stop the group's consumers), restart this task (POST /connectors/")
                 .append(connectorName).append("/tasks/<task>/restart; the failed task's number is in GET /connectors/")
                 .append(connectorName).append("/status): it commits them and writes no record again, "

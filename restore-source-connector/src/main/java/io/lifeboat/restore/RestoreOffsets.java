@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.source.SourceRecord;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
@@ -195,29 +196,48 @@ final class RestoreOffsets {
      * ({@link #GROUPS_AT_END}).
      */
     static SourceRecord withGroups(SourceRecord record, GroupProgress groups, List<String> atEnd) {
-        boolean last = Boolean.TRUE.equals(record.sourceOffset().get(COMPLETE));
-        Map<String, Object> offset = new HashMap<>(record.sourceOffset());
+        return withFields(record, groupFields(groups, isLast(record) ? atEnd : List.of()));
+    }
+
+    /**
+     * The source-offset fields that say {@code groups} (JSON text), and {@code atEnd} as
+     * {@link #GROUPS_AT_END}: computed once for all the records of a batch that say the same.
+     */
+    static Map<String, Object> groupFields(GroupProgress groups, Collection<String> atEnd) {
+        Map<String, Object> fields = new HashMap<>();
         if (!groups.committed().isEmpty()) {
-            offset.put(GROUPS_COMMITTED, json(new TreeMap<>(groups.committed())));
+            fields.put(GROUPS_COMMITTED, json(new TreeMap<>(groups.committed())));
         }
         if (!groups.uncommitted().isEmpty()) {
-            offset.put(GROUPS_UNCOMMITTED, json(new TreeMap<>(groups.uncommitted())));
+            fields.put(GROUPS_UNCOMMITTED, json(new TreeMap<>(groups.uncommitted())));
         }
         if (!groups.atPoint().isEmpty()) {
-            offset.put(GROUPS_AT_POINT, json(new TreeSet<>(groups.atPoint())));
+            fields.put(GROUPS_AT_POINT, json(new TreeSet<>(groups.atPoint())));
         }
         if (!groups.snapshot().isEmpty()) {
-            offset.put(GROUPS_SNAPSHOT, groups.snapshot());
+            fields.put(GROUPS_SNAPSHOT, groups.snapshot());
         }
-        if (last && !atEnd.isEmpty()) {
-            offset.put(GROUPS_AT_END, json(new TreeSet<>(atEnd)));
+        if (!atEnd.isEmpty()) {
+            fields.put(GROUPS_AT_END, json(new TreeSet<>(atEnd)));
         }
-        if (offset.size() == record.sourceOffset().size()) {
+        return fields;
+    }
+
+    /** {@code record} with {@code fields} added to its source offset ({@link #groupFields}). */
+    static SourceRecord withFields(SourceRecord record, Map<String, Object> fields) {
+        if (fields.isEmpty()) {
             return record;
         }
+        Map<String, Object> offset = new HashMap<>(record.sourceOffset());
+        offset.putAll(fields);
         return new SourceRecord(record.sourcePartition(), offset, record.topic(), record.kafkaPartition(),
                 record.keySchema(), record.key(), record.valueSchema(), record.value(), record.timestamp(),
                 record.headers());
+    }
+
+    /** Whether {@code record} is its partition's last ({@code complete=true}). */
+    static boolean isLast(SourceRecord record) {
+        return Boolean.TRUE.equals(record.sourceOffset().get(COMPLETE));
     }
 
     /**

@@ -252,7 +252,7 @@ public class RestoreSourceTask extends SourceTask {
                 } else if (repositioning != null) {
                     batch = withSnapshot(partition.source().topic(), batch); // pins the snapshot for a restart
                 }
-                if (!batch.isEmpty() && isLast(batch.get(batch.size() - 1))) {
+                if (!batch.isEmpty() && RestoreOffsets.isLast(batch.get(batch.size() - 1))) {
                     awaitingAck.put(partition.source(), partition);
                 } else if (batch.isEmpty() && partition.isComplete() && !(groups != null && groups.hasHeldBack())) {
                     awaitingAck.put(partition.source(), partition);
@@ -277,10 +277,6 @@ public class RestoreSourceTask extends SourceTask {
         return null;
     }
 
-    private static boolean isLast(SourceRecord record) {
-        return Boolean.TRUE.equals(record.sourceOffset().get(RestoreOffsets.COMPLETE));
-    }
-
     /** A partition whose last record the target acknowledged (at {@code targetOffset}; -1: none written). */
     private record Finished(PartitionRestore partition, long targetOffset) {
     }
@@ -293,22 +289,32 @@ public class RestoreSourceTask extends SourceTask {
 
     /** The records with the snapshot their topic's groups come from in their source offsets. */
     private List<SourceRecord> withSnapshot(String topic, List<SourceRecord> batch) {
-        RestoreOffsets.GroupProgress progress = new RestoreOffsets.GroupProgress(Map.of(), Map.of(), Set.of(),
-                groupSnapshots.getOrDefault(topic, ""));
-        return batch.stream().map(r -> RestoreOffsets.withGroups(r, progress, List.of())).toList();
+        Map<String, Object> fields = RestoreOffsets.groupFields(new RestoreOffsets.GroupProgress(Map.of(), Map.of(),
+                Set.of(), groupSnapshots.getOrDefault(topic, "")), List.of());
+        return batch.stream().map(r -> RestoreOffsets.withFields(r, fields)).toList();
     }
 
-    /** The records with their partition's consumer groups in their source offsets. */
+    /**
+     * The records with their partition's consumer groups in their source offsets: the same fields for
+     * the whole batch (groups are committed between batches), plus the point's groups on a translation
+     * point and the end's on the partition's last record.
+     */
     private List<SourceRecord> withGroups(PartitionGroups groups, List<SourceRecord> batch) {
-        List<SourceRecord> records = new ArrayList<>(batch.size());
         String snapshot = groupSnapshots.getOrDefault(groups.source().topic(), "");
         RestoreOffsets.GroupProgress progress = new RestoreOffsets.GroupProgress(groups.committed(),
                 groups.uncommitted(), Set.of(), snapshot);
+        Map<String, Object> fields = RestoreOffsets.groupFields(progress, List.of());
+        List<SourceRecord> records = new ArrayList<>(batch.size());
         for (SourceRecord record : batch) {
             boolean point = groups.atPoint() && PartitionGroups.originalOffset(record) == groups.pointOffset();
-            records.add(RestoreOffsets.withGroups(record, point ? new RestoreOffsets.GroupProgress(groups.committed(),
-                    groups.uncommitted(), Set.copyOf(groups.pointGroups()), snapshot) : progress,
-                    groups.untranslatedGroups()));
+            if (point) {
+                records.add(RestoreOffsets.withGroups(record, new RestoreOffsets.GroupProgress(groups.committed(),
+                        groups.uncommitted(), Set.copyOf(groups.pointGroups()), snapshot), groups.untranslatedGroups()));
+            } else if (RestoreOffsets.isLast(record)) {
+                records.add(RestoreOffsets.withGroups(record, progress, groups.untranslatedGroups()));
+            } else {
+                records.add(RestoreOffsets.withFields(record, fields));
+            }
         }
         return records;
     }
@@ -369,7 +375,7 @@ public class RestoreSourceTask extends SourceTask {
         if (repositioning != null) {
             repositioning.acknowledged(record, metadata.offset());
         }
-        if (!isLast(record)) {
+        if (!RestoreOffsets.isLast(record)) {
             return;
         }
         Map<String, ?> source = record.sourcePartition();

@@ -59,22 +59,25 @@ class TargetGroups implements AutoCloseable {
         return active;
     }
 
-    /** Of {@code groups}, those with a committed offset on {@code tp} in the target cluster. */
-    Map<String, Long> committedOn(Collection<String> groups, TopicPartition tp) {
-        Map<String, ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
-        groups.forEach(g -> specs.put(g, new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(tp))));
-        Map<String, Long> committed = new HashMap<>();
-        if (specs.isEmpty()) {
+    /**
+     * The committed offsets of {@code groups} on {@code partitions} in the target cluster, by
+     * partition then group (absent: none committed); one request for them all.
+     */
+    Map<TopicPartition, Map<String, Long>> committedOn(Collection<String> groups, Collection<TopicPartition> partitions) {
+        Map<TopicPartition, Map<String, Long>> committed = new HashMap<>();
+        if (groups.isEmpty() || partitions.isEmpty()) {
             return committed;
         }
+        Map<String, ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
+        groups.forEach(g -> specs.put(g, new ListConsumerGroupOffsetsSpec().topicPartitions(List.copyOf(partitions))));
         var result = admin.listConsumerGroupOffsets(specs);
         for (String group : groups) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = get(result.partitionsToOffsetAndMetadata(group),
-                    "read the committed offsets of group " + group);
-            OffsetAndMetadata offset = offsets.get(tp);
-            if (offset != null) {
-                committed.put(group, offset.offset());
-            }
+            get(result.partitionsToOffsetAndMetadata(group), "read the committed offsets of group " + group)
+                    .forEach((tp, offset) -> {
+                        if (offset != null) {
+                            committed.computeIfAbsent(tp, p -> new HashMap<>()).put(group, offset.offset());
+                        }
+                    });
         }
         return committed;
     }
@@ -91,9 +94,20 @@ class TargetGroups implements AutoCloseable {
      * marker written (markers are written after the producer's commit returns).
      */
     long readCommittedEnd(TopicPartition tp) {
-        return get(admin.listOffsets(Map.of(tp, OffsetSpec.latest()),
-                new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(tp),
-                "read the end offset of " + tp).offset();
+        return readCommittedEnds(List.of(tp)).get(tp);
+    }
+
+    /** {@link #readCommittedEnd} of several partitions, in one request. */
+    Map<TopicPartition, Long> readCommittedEnds(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        if (partitions.isEmpty()) {
+            return ends;
+        }
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach(tp -> request.put(tp, OffsetSpec.latest()));
+        get(admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all(),
+                "read the end offsets of " + partitions).forEach((tp, info) -> ends.put(tp, info.offset()));
+        return ends;
     }
 
     /** The last record of {@code tp} a read_committed consumer reads, if any. */

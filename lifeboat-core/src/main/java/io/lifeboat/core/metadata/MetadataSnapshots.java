@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,12 +25,6 @@ import java.util.TreeSet;
  * looking for the snapshot of a moment lists one or two days, never the whole history.
  */
 public final class MetadataSnapshots {
-
-    /**
-     * Day folders searched before the first day that holds a matching snapshot, and after it, for
-     * topics that snapshot does not describe (another connector writing to the same prefix).
-     */
-    static final int DAYS_SEARCHED_AFTER_FIRST_HIT = 1;
 
     private MetadataSnapshots() {
     }
@@ -81,11 +76,12 @@ public final class MetadataSnapshots {
     /**
      * For each of {@code topics}, the newest snapshot taken at or before {@code atOrBefore} (the
      * newest of all when empty) that describes the topic. Searched from the day of {@code atOrBefore}
-     * backwards: every snapshot of the days up to {@value #DAYS_SEARCHED_AFTER_FIRST_HIT} day folder
-     * past the first that held a match, then, for topics still not found (a topic no longer backed up,
-     * or backed up by a connector that stopped long ago), the newest snapshot of each earlier day: one
-     * read per day, however many snapshots a day holds. A topic no snapshot describes is absent from
-     * the result.
+     * backwards, reading on each day the newest snapshot of each connector that wrote there: one
+     * read when the newest snapshot describes every topic, and for a topic no snapshot describes (one
+     * no longer backed up, or backed up without metadata) one read per connector and day, however
+     * many snapshots a day holds. (A topic dropped from a connector's topics during a day is found in
+     * that connector's newest snapshot of an earlier day.) A topic no snapshot describes is absent
+     * from the result.
      */
     public static Map<String, Found> forTopics(ObjectStore store, BackupLayout layout, Collection<String> topics,
                                                OptionalLong atOrBefore) throws IOException {
@@ -93,31 +89,24 @@ public final class MetadataSnapshots {
         Map<String, Found> found = new HashMap<>();
         List<String> days = dayFolders(store, layout);
         String lastDay = atOrBefore.isPresent() ? layout.metadataDayPrefix(atOrBefore.getAsLong()) : null;
-        int daysAfterHit = -1;
         for (int i = days.size() - 1; i >= 0 && !wanted.isEmpty(); i--) {
             String day = days.get(i);
             if (lastDay != null && day.compareTo(lastDay) > 0) {
                 continue;
             }
-            if (daysAfterHit >= 0) {
-                daysAfterHit++;
-            }
-            boolean everySnapshot = daysAfterHit <= DAYS_SEARCHED_AFTER_FIRST_HIT;
             List<SnapshotKey> keys = inDay(store, layout, day);
+            Set<String> connectorsRead = new HashSet<>();
             for (int k = keys.size() - 1; k >= 0 && !wanted.isEmpty(); k--) {
                 SnapshotKey key = keys.get(k);
-                if (atOrBefore.isPresent() && key.takenAt() > atOrBefore.getAsLong()) {
-                    continue;
+                if ((atOrBefore.isPresent() && key.takenAt() > atOrBefore.getAsLong())
+                        || !connectorsRead.add(key.connector())) {
+                    continue; // after the moment, or not this connector's newest of the day
                 }
                 MetadataSnapshot snapshot = read(store, key);
                 for (String topic : snapshot.topicNames()) {
                     if (wanted.remove(topic)) {
                         found.put(topic, new Found(key, snapshot));
-                        daysAfterHit = Math.max(daysAfterHit, 0);
                     }
-                }
-                if (!everySnapshot) {
-                    break; // past the window: the day's newest snapshot only
                 }
             }
         }

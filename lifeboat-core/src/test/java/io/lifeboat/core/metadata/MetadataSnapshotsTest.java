@@ -6,6 +6,7 @@ import io.lifeboat.core.metadata.MetadataSnapshot.CommittedOffset;
 import io.lifeboat.core.metadata.MetadataSnapshot.GroupOffsets;
 import io.lifeboat.core.metadata.MetadataSnapshot.TopicMetadata;
 import io.lifeboat.core.storage.FilesystemObjectStore;
+import io.lifeboat.core.storage.ForwardingStore;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,6 +102,26 @@ class MetadataSnapshotsTest {
             var withRetired = MetadataSnapshots.forTopics(store, LAYOUT, List.of("orders", "retired"), OptionalLong.empty());
             assertEquals(weekBefore, withRetired.get("retired").key().takenAt(),
                     "a topic last described a week earlier is still found (the newest snapshot of each earlier day)");
+        }
+    }
+
+    @Test
+    void aTopicNoSnapshotDescribesCostsOneReadPerConnectorAndDay(@TempDir Path root) throws Exception {
+        try (FilesystemObjectStore files = new FilesystemObjectStore(root)) {
+            long day = Instant.parse("2026-12-01T00:00:00Z").toEpochMilli();
+            for (int i = 0; i < 30; i++) {
+                MetadataSnapshots.write(files, LAYOUT, snapshot(day + i * 60_000L, "a", "orders", i));
+                MetadataSnapshots.write(files, LAYOUT, snapshot(day + i * 60_000L + 1, "b", "payments", i));
+            }
+            ForwardingStore counting = new ForwardingStore(files);
+            assertTrue(MetadataSnapshots.forTopics(counting, LAYOUT, List.of("missing"), OptionalLong.empty()).isEmpty());
+            assertEquals(2, counting.opens(), "the newest snapshot of each connector of the day, not all 60");
+            ForwardingStore again = new ForwardingStore(files);
+            var both = MetadataSnapshots.forTopics(again, LAYOUT, List.of("orders", "payments"),
+                    OptionalLong.of(day + 10 * 60_000L));
+            assertEquals(day + 10 * 60_000L, both.get("orders").key().takenAt());
+            assertEquals(day + 9 * 60_000L + 1, both.get("payments").key().takenAt());
+            assertEquals(2, again.opens());
         }
     }
 }
