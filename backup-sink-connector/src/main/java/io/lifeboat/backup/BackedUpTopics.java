@@ -43,8 +43,4 @@ record BackedUpTopics(List<String> names, Optional<Pattern> regex) {
         }
         return resolved;
     }
-
-    String describe() {
-        return regex.map(p -> "topics matching " + p.pattern()).orElse("topics " + names);
-    }
 }

@@ -76,7 +76,6 @@ final class MetadataRecorder {
     private long streakStart;
     private long lastSummary;
     private volatile String lastKey;
-    private boolean recorded;
 
     MetadataRecorder(BackupSinkConfig config) {
         this(config.connectorName(), config.metadataInterval(), config.sourceAdminConfig(),
@@ -191,7 +190,7 @@ final class MetadataRecorder {
         if (failures > 0) {
             log.info("Metadata snapshots of connector {} resumed after {} {}: {} ({} topics, {} consumer groups)",
                     connector, failures, failures == 1 ? "failure" : "failures", key, snapshot.topics().size(), snapshot.groups().size());
-        } else if (!recorded || snapshot.last()) {
+        } else if (lastKey == null || snapshot.last()) {
             log.info("Metadata snapshot {}{} of connector {}: {} topics, {} consumer groups", key,
                     snapshot.last() ? " (final)" : "", connector, snapshot.topics().size(), snapshot.groups().size());
         } else {
@@ -199,7 +198,6 @@ final class MetadataRecorder {
                     snapshot.groups().size());
         }
         failures = 0;
-        recorded = true;
         lastKey = key;
     }
 

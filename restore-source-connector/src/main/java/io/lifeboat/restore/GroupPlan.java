@@ -5,6 +5,7 @@ import io.lifeboat.core.layout.SnapshotKey;
 import io.lifeboat.core.metadata.MetadataSnapshot;
 import io.lifeboat.core.metadata.MetadataSnapshot.CommittedOffset;
 import io.lifeboat.core.metadata.MetadataSnapshots;
+import io.lifeboat.core.storage.NoSuchObjectException;
 import io.lifeboat.core.storage.ObjectStore;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -42,45 +43,33 @@ final class GroupPlan {
      * repositioned without their offsets, and a restore that silently skipped them would leave
      * consumers wherever their reset policy sends them.
      */
-    static Map<String, SnapshotKey> snapshots(ObjectStore store, BackupLayout layout, Collection<String> topics,
-                                              OptionalLong atOrBefore, String where) throws IOException {
-        return snapshots(store, layout, topics, atOrBefore, where, Map.of());
+    static Map<String, MetadataSnapshots.Found> snapshots(ObjectStore store, BackupLayout layout,
+                                                          Collection<String> topics, OptionalLong atOrBefore,
+                                                          String where) throws IOException {
+        return snapshots(store, layout, MetadataSnapshots.forTopics(store, layout, topics, atOrBefore), topics,
+                atOrBefore, where, Map.of());
     }
 
     /**
-     * Like {@link #snapshots(ObjectStore, BackupLayout, Collection, OptionalLong, String)}, except for
-     * the topics in {@code pinned} (topic -> key): an earlier start of this connector already
-     * repositioned groups of them from that snapshot, and a newer one now (a backup still running)
-     * could name groups it went past without committing.
+     * Like {@link #snapshots(ObjectStore, BackupLayout, Collection, OptionalLong, String)}, from
+     * {@code newest} (the newest snapshot at or before the moment per topic, as already looked up for
+     * the topic settings), except for the topics in {@code pinned} (topic -> key): an earlier start of
+     * this connector already repositioned groups of them from that snapshot, and a newer one now (a
+     * backup still running) could name groups it went past without committing.
      */
-    static Map<String, SnapshotKey> snapshots(ObjectStore store, BackupLayout layout, Collection<String> topics,
-                                              OptionalLong atOrBefore, String where, Map<String, String> pinned)
-            throws IOException {
-        Map<String, SnapshotKey> keys = new TreeMap<>();
-        List<String> search = new ArrayList<>();
-        Map<String, MetadataSnapshots.Found> found = new HashMap<>();
+    static Map<String, MetadataSnapshots.Found> snapshots(ObjectStore store, BackupLayout layout,
+                                                          Map<String, MetadataSnapshots.Found> newest,
+                                                          Collection<String> topics, OptionalLong atOrBefore,
+                                                          String where, Map<String, String> pinned) throws IOException {
+        Map<String, MetadataSnapshots.Found> found = new TreeMap<>();
+        List<String> missing = new ArrayList<>();
         for (String topic : topics) {
             Optional<SnapshotKey> key = pinned.containsKey(topic) ? layout.parseSnapshotKey(pinned.get(topic))
                     : Optional.empty();
-            if (key.isEmpty()) {
-                search.add(topic);
-            } else if (exists(store, key.get())) {
-                keys.put(topic, key.get());
-            } else {
-                // Thinned away since the earlier run: the newest one before it holds offsets no newer.
-                var before = MetadataSnapshots.forTopics(store, layout, List.of(topic), OptionalLong.of(key.get().takenAt()));
-                log.warn("The metadata snapshot {} that an earlier run of this restore took the consumer groups of {} "
-                        + "from is gone (thinned?); using {}, the newest before it", key.get().key(), topic,
-                        before.containsKey(topic) ? before.get(topic).key().key() : "none");
-                if (before.containsKey(topic)) {
-                    found.put(topic, before.get(topic));
-                } else {
-                    search.add(topic);
-                }
-            }
+            Optional<MetadataSnapshots.Found> chosen = key.isPresent() ? pinnedOrBefore(store, layout, topic, key.get())
+                    : Optional.ofNullable(newest.get(topic));
+            chosen.ifPresentOrElse(f -> found.put(topic, f), () -> missing.add(topic));
         }
-        found.putAll(MetadataSnapshots.forTopics(store, layout, search, atOrBefore));
-        List<String> missing = search.stream().filter(t -> !found.containsKey(t)).sorted().toList();
         if (!missing.isEmpty()) {
             throw new RestorePlanner.PlanException(RestoreSourceConfig.CONSUMER_GROUPS,
                     RestoreSourceConfig.CONSUMER_GROUPS + " is set, but " + where + " holds no metadata snapshot of "
@@ -90,8 +79,21 @@ final class GroupPlan {
                     + "has source.cluster.bootstrap.servers; remove " + RestoreSourceConfig.CONSUMER_GROUPS
                     + " to restore the records only" + (atOrBefore.isPresent() ? ", or choose a later end time" : ""));
         }
-        found.forEach((topic, f) -> keys.put(topic, f.key()));
-        return keys;
+        return found;
+    }
+
+    /** The pinned snapshot, or, when it was thinned away since, the newest before it (offsets no newer). */
+    private static Optional<MetadataSnapshots.Found> pinnedOrBefore(ObjectStore store, BackupLayout layout, String topic,
+                                                                    SnapshotKey key) throws IOException {
+        try {
+            return Optional.of(new MetadataSnapshots.Found(key, MetadataSnapshots.read(store, key)));
+        } catch (NoSuchObjectException e) {
+            var before = MetadataSnapshots.forTopics(store, layout, List.of(topic), OptionalLong.of(key.takenAt()));
+            log.warn("The metadata snapshot {} that an earlier run of this restore took the consumer groups of {} "
+                    + "from is gone (thinned?); using {}, the newest before it", key.key(), topic,
+                    before.containsKey(topic) ? before.get(topic).key().key() : "none");
+            return Optional.ofNullable(before.get(topic));
+        }
     }
 
     /**
@@ -99,22 +101,13 @@ final class GroupPlan {
      * must not pass for a restore that repositioned every group. (When the backup recorded no group
      * there at all, there is nothing to reposition: a warning.)
      */
-    static void requireAMatch(ObjectStore store, Map<String, SnapshotKey> snapshots, Pattern groups)
-            throws IOException {
+    static void requireAMatch(Map<String, MetadataSnapshots.Found> snapshots, Pattern groups) {
         TreeSet<String> recorded = new TreeSet<>();
-        Map<SnapshotKey, MetadataSnapshot> read = new HashMap<>();
-        for (Map.Entry<String, SnapshotKey> entry : snapshots.entrySet()) {
-            MetadataSnapshot snapshot = read.get(entry.getValue());
-            if (snapshot == null) {
-                snapshot = MetadataSnapshots.read(store, entry.getValue());
-                read.put(entry.getValue(), snapshot);
+        snapshots.forEach((topic, found) -> found.snapshot().groups().forEach((group, committed) -> {
+            if (committed.offsets().keySet().stream().anyMatch(tp -> tp.topic().equals(topic))) {
+                recorded.add(group);
             }
-            snapshot.groups().forEach((group, committed) -> {
-                if (committed.offsets().keySet().stream().anyMatch(tp -> tp.topic().equals(entry.getKey()))) {
-                    recorded.add(group);
-                }
-            });
-        }
+        }));
         if (recorded.isEmpty()) {
             log.warn("{}={}: the backup recorded no consumer group with offsets on {}; no group is repositioned",
                     RestoreSourceConfig.CONSUMER_GROUPS, groups, snapshots.keySet());
@@ -131,17 +124,9 @@ final class GroupPlan {
         return first + (groups.size() > first.size() ? " and " + (groups.size() - first.size()) + " more" : "");
     }
 
-    private static boolean exists(ObjectStore store, SnapshotKey key) throws IOException {
-        try (var in = store.open(key.key())) {
-            return true;
-        } catch (io.lifeboat.core.storage.NoSuchObjectException e) {
-            return false;
-        }
-    }
-
-    static String encode(Map<String, SnapshotKey> snapshots) {
+    static String encode(Map<String, MetadataSnapshots.Found> snapshots) {
         List<String> entries = new ArrayList<>();
-        new TreeMap<>(snapshots).forEach((topic, key) -> entries.add(topic + "=" + key.key()));
+        new TreeMap<>(snapshots).forEach((topic, found) -> entries.add(topic + "=" + found.key().key()));
         return String.join(",", entries);
     }
 

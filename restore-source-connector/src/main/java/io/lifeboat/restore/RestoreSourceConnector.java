@@ -5,7 +5,7 @@ import io.lifeboat.core.config.ExactCopyRules;
 import io.lifeboat.core.config.StorageConfig;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.HighWaterMarks;
-import io.lifeboat.core.layout.SnapshotKey;
+import io.lifeboat.core.metadata.MetadataSnapshots;
 import io.lifeboat.core.layout.TimeRange;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.ObjectStores;
@@ -57,9 +57,12 @@ public class RestoreSourceConnector extends SourceConnector {
         Map<String, TopicSettings> settings;
         try (ObjectStore store = ObjectStores.open(config.storage())) {
             plan = RestorePlanner.plan(config, store);
-            taskSnapshots = config.consumerGroups().isPresent() ? groupSnapshots(config, store, plan) : "";
-            settings = TopicSettingsPlanner.plan(store, new BackupLayout(config.storage().prefix()), plan.topics(),
-                    config.timeRange().end(), config.topicConfigs(), config.replicationFactor());
+            // One lookup of the snapshots for both the topic settings and the consumer groups.
+            Map<String, MetadataSnapshots.Found> newest = TopicSettingsPlanner.newest(store,
+                    new BackupLayout(config.storage().prefix()), plan.topics(), range.end());
+            taskSnapshots = config.consumerGroups().isPresent() ? groupSnapshots(config, store, plan, newest) : "";
+            settings = TopicSettingsPlanner.plan(newest, plan.topics(), range.end(), config.topicConfigs(),
+                    config.replicationFactor());
         }
         try (Admin admin = Admin.create(config.targetAdminConfig())) {
             TargetTopicPreparer preparer = new TargetTopicPreparer(admin, config.topicConfigs(), System.currentTimeMillis());
@@ -78,16 +81,17 @@ public class RestoreSourceConnector extends SourceConnector {
     }
 
     /** The snapshot each topic's consumer groups come from, logged, encoded for the tasks. */
-    private String groupSnapshots(RestoreSourceConfig config, ObjectStore store, RestorePlanner.RestorePlan plan) {
+    private String groupSnapshots(RestoreSourceConfig config, ObjectStore store, RestorePlanner.RestorePlan plan,
+                                  Map<String, MetadataSnapshots.Found> newest) {
         BackupLayout layout = new BackupLayout(config.storage().prefix());
         List<String> topics = plan.topics().stream().map(RestorePlanner.TopicPlan::sourceTopic).toList();
         try {
-            Map<String, SnapshotKey> snapshots = GroupPlan.snapshots(store, layout, topics, groupsAtOrBefore(config),
-                    RestorePlanner.where(store, layout), pinnedSnapshots(plan));
-            GroupPlan.requireAMatch(store, snapshots, config.consumerGroups().get());
-            snapshots.forEach((topic, key) -> log.info("Consumer groups matching {} on {} are repositioned from the "
-                    + "metadata snapshot {} taken at {}", config.consumerGroups().get(), topic, key.key(),
-                    Instant.ofEpochMilli(key.takenAt())));
+            Map<String, MetadataSnapshots.Found> snapshots = GroupPlan.snapshots(store, layout, newest, topics,
+                    groupsAtOrBefore(config), RestorePlanner.where(store, layout), pinnedSnapshots(plan));
+            GroupPlan.requireAMatch(snapshots, config.consumerGroups().get());
+            snapshots.forEach((topic, found) -> log.info("Consumer groups matching {} on {} are repositioned from the "
+                    + "metadata snapshot {} taken at {}", config.consumerGroups().get(), topic, found.key().key(),
+                    Instant.ofEpochMilli(found.key().takenAt())));
             return GroupPlan.encode(snapshots);
         } catch (IOException e) {
             throw new ConnectException("Cannot read the metadata snapshots in " + RestorePlanner.where(store, layout)
@@ -191,7 +195,7 @@ public class RestoreSourceConnector extends SourceConnector {
                     RestorePlanner.topicNames(store, layout, HighWaterMarks.readAll(store, layout)),
                     RestorePlanner.where(store, layout));
             if (config.consumerGroups().isPresent()) {
-                GroupPlan.requireAMatch(store, GroupPlan.snapshots(store, layout, selected, groupsAtOrBefore(config),
+                GroupPlan.requireAMatch(GroupPlan.snapshots(store, layout, selected, groupsAtOrBefore(config),
                         RestorePlanner.where(store, layout)), config.consumerGroups().get());
             }
         } catch (RestorePlanner.PlanException e) {

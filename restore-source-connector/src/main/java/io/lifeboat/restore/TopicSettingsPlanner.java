@@ -37,9 +37,14 @@ final class TopicSettingsPlanner {
     static Map<String, TopicSettings> plan(ObjectStore store, BackupLayout layout, List<RestorePlanner.TopicPlan> topics,
                                            OptionalLong atOrBefore, TopicConfigOverrides overrides,
                                            Optional<Short> replicationFactor) {
-        Map<String, MetadataSnapshots.Found> found;
+        return plan(newest(store, layout, topics, atOrBefore), topics, atOrBefore, overrides, replicationFactor);
+    }
+
+    /** The newest snapshot at or before {@code atOrBefore} of each topic that has one. */
+    static Map<String, MetadataSnapshots.Found> newest(ObjectStore store, BackupLayout layout,
+                                                       List<RestorePlanner.TopicPlan> topics, OptionalLong atOrBefore) {
         try {
-            found = MetadataSnapshots.forTopics(store, layout, topics.stream().map(RestorePlanner.TopicPlan::sourceTopic)
+            return MetadataSnapshots.forTopics(store, layout, topics.stream().map(RestorePlanner.TopicPlan::sourceTopic)
                     .toList(), atOrBefore);
         } catch (IOException e) {
             throw new ConnectException("Cannot read the metadata snapshots of the backup set in "
@@ -47,6 +52,12 @@ final class TopicSettingsPlanner {
                     + "them): " + e.getMessage() + ". If the store is reachable and this object is damaged, move it "
                     + "out of the backup set's metadata/ folder: the restore then uses the snapshot before it.", e);
         }
+    }
+
+    /** @param found the newest snapshot at or before {@code atOrBefore} by topic ({@link #newest}) */
+    static Map<String, TopicSettings> plan(Map<String, MetadataSnapshots.Found> found,
+                                           List<RestorePlanner.TopicPlan> topics, OptionalLong atOrBefore,
+                                           TopicConfigOverrides overrides, Optional<Short> replicationFactor) {
         Map<String, TopicSettings> settings = new LinkedHashMap<>();
         for (RestorePlanner.TopicPlan topic : topics) {
             settings.put(topic.sourceTopic(), settings(topic, Optional.ofNullable(found.get(topic.sourceTopic())),

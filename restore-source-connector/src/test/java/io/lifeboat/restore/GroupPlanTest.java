@@ -1,7 +1,6 @@
 package io.lifeboat.restore;
 
 import io.lifeboat.core.layout.BackupLayout;
-import io.lifeboat.core.layout.SnapshotKey;
 import io.lifeboat.core.metadata.MetadataSnapshot;
 import io.lifeboat.core.metadata.MetadataSnapshot.CommittedOffset;
 import io.lifeboat.core.metadata.MetadataSnapshot.GroupOffsets;
@@ -39,17 +38,17 @@ class GroupPlanTest {
         try (FilesystemObjectStore store = new FilesystemObjectStore(root)) {
             String older = MetadataSnapshots.write(store, LAYOUT, snapshot(1_000_000, 10));
             MetadataSnapshots.write(store, LAYOUT, snapshot(2_000_000, 20));
-            Map<String, SnapshotKey> atEnd = GroupPlan.snapshots(store, LAYOUT, List.of("orders"),
+            var atEnd = GroupPlan.snapshots(store, LAYOUT, List.of("orders"),
                     OptionalLong.of(1_500_000), "the set");
-            assertEquals(older, atEnd.get("orders").key());
-            Map<String, SnapshotKey> pinned = GroupPlan.snapshots(store, LAYOUT, List.of("orders"),
+            assertEquals(older, atEnd.get("orders").key().key());
+            var pinned = GroupPlan.snapshots(store, LAYOUT, Map.of(), List.of("orders"),
                     OptionalLong.empty(), "the set", Map.of("orders", older));
-            assertEquals(older, pinned.get("orders").key(), "a restarted connector keeps its snapshot");
+            assertEquals(older, pinned.get("orders").key().key(), "a restarted connector keeps its snapshot");
 
             String thinned = MetadataSnapshots.write(store, LAYOUT, snapshot(1_200_000, 12));
             store.delete(thinned);
-            assertEquals(older, GroupPlan.snapshots(store, LAYOUT, List.of("orders"), OptionalLong.empty(), "the set",
-                    Map.of("orders", thinned)).get("orders").key(), "a pinned snapshot thinned away: the newest before it");
+            assertEquals(older, GroupPlan.snapshots(store, LAYOUT, Map.of(), List.of("orders"), OptionalLong.empty(),
+                    "the set", Map.of("orders", thinned)).get("orders").key().key(), "a pinned snapshot thinned away: the newest before it");
 
             var planned = GroupPlan.planned(store, LAYOUT, GroupPlan.encode(pinned), Pattern.compile("billing"),
                     List.of(ORDERS_0));
@@ -68,17 +67,17 @@ class GroupPlanTest {
             assertTrue(none.getMessage().contains("[orders]") && none.getMessage().contains("restore.end.time"),
                     none.getMessage());
 
-            Map<String, SnapshotKey> keys = GroupPlan.snapshots(store, LAYOUT, List.of("orders"), OptionalLong.empty(),
+            var keys = GroupPlan.snapshots(store, LAYOUT, List.of("orders"), OptionalLong.empty(),
                     "the set");
-            GroupPlan.requireAMatch(store, keys, Pattern.compile("billing.*"));
+            GroupPlan.requireAMatch(keys, Pattern.compile("billing.*"));
             RestorePlanner.PlanException typo = assertThrows(RestorePlanner.PlanException.class,
-                    () -> GroupPlan.requireAMatch(store, keys, Pattern.compile("biling")));
+                    () -> GroupPlan.requireAMatch(keys, Pattern.compile("biling")));
             assertEquals(RestoreSourceConfig.CONSUMER_GROUPS, typo.configKey());
             assertTrue(typo.getMessage().contains("[billing, billing-audit]"), typo.getMessage());
 
             MetadataSnapshots.write(store, LAYOUT, new MetadataSnapshot(3_000_000, "backup", "cluster", false,
                     Map.of("quiet", new TopicMetadata("id2", 1, 1, Map.of(), Map.of(0, 0L))), Map.of()));
-            GroupPlan.requireAMatch(store, GroupPlan.snapshots(store, LAYOUT, List.of("quiet"), OptionalLong.empty(),
+            GroupPlan.requireAMatch(GroupPlan.snapshots(store, LAYOUT, List.of("quiet"), OptionalLong.empty(),
                     "the set"), Pattern.compile(".*")); // no group recorded there: nothing to reposition, no error
         }
     }

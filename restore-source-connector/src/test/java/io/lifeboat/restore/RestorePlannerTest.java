@@ -3,6 +3,7 @@ package io.lifeboat.restore;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.HighWaterMarks;
 import io.lifeboat.core.layout.SegmentDescriptor;
+import io.lifeboat.core.layout.TimeRange;
 import io.lifeboat.core.storage.FilesystemObjectStore;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,7 +60,7 @@ class RestorePlannerTest {
         assertEquals(List.of(new RestorePlanner.TopicPlan("orders", "orders", 3),
                 new RestorePlanner.TopicPlan("payments", "payments", 1)), plan.topics());
         assertEquals(4, plan.partitions().size());
-        assertEquals(10, plan.catalog().oldestTimestamp("orders").orElseThrow());
+        assertEquals(10, plan.catalog().oldestTimestamp("orders", TimeRange.ALL).orElseThrow());
     }
 
     @Test

@@ -214,16 +214,6 @@ public final class BackupCatalog {
         return topics.getOrDefault(topic, new TreeMap<>());
     }
 
-    /** Smallest record timestamp in the topic's backup. */
-    public OptionalLong oldestTimestamp(String topic) {
-        return timestamps(topic, SegmentDescriptor::minTimestamp).min();
-    }
-
-    /** Largest record timestamp in the topic's backup. */
-    public OptionalLong newestTimestamp(String topic) {
-        return timestamps(topic, SegmentDescriptor::maxTimestamp).max();
-    }
-
     /**
      * A bound on the smallest timestamp a restore of {@code range} writes of the topic: the smallest
      * timestamp of the segments that can hold records of the range (see {@link #segmentsWithin}). Not
@@ -260,10 +250,6 @@ public final class BackupCatalog {
             }
         }
         return within;
-    }
-
-    private LongStream timestamps(String topic, ToLongFunction<SegmentDescriptor> timestamp) {
-        return timestamps(topic, TimeRange.ALL, timestamp);
     }
 
     private LongStream timestamps(String topic, TimeRange range, ToLongFunction<SegmentDescriptor> timestamp) {

@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * connector every {@code metadata.interval.ms} ({@link MetadataSnapshots}), read by a restore to
  * create topics with their settings and to reposition consumer groups. Encoded by {@link SnapshotCodec}.
  *
- * @param takenAt         when the snapshot was taken, epoch milliseconds (the group offsets were read after it)
+ * @param takenAt         when the snapshot was taken, epoch milliseconds (read after every other value: everything in the snapshot was read at or before it)
  * @param connector       the backup connector that took it
  * @param sourceClusterId id of the backed-up cluster
  * @param last            whether the connector took it while stopping

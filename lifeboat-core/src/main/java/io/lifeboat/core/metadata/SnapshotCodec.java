@@ -101,7 +101,7 @@ public final class SnapshotCodec {
         }
         try {
             Map<String, TopicMetadata> topics = new HashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = required(root, "topics").fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = required(root, "topics", "the snapshot").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode node = e.getValue();
                 Map<String, String> configs = new HashMap<>();
@@ -110,35 +110,48 @@ public final class SnapshotCodec {
                         configs.put(c.getKey(), c.getValue().asText());
                     }
                 });
+                String at = "topics." + e.getKey();
                 Map<Integer, Long> ends = new HashMap<>();
                 for (JsonNode end : node.path("end_offsets")) {
-                    ends.put(required(end, "partition").asInt(), required(end, "offset").asLong());
+                    ends.put((int) number(end, "partition", at + ".end_offsets"),
+                            number(end, "offset", at + ".end_offsets"));
                 }
                 topics.put(e.getKey(), new TopicMetadata(node.path("topic_id").asText(null),
-                        required(node, "partitions").asInt(), node.path("replication_factor").asInt(-1), configs, ends));
+                        (int) number(node, "partitions", at), node.path("replication_factor").asInt(-1), configs, ends));
             }
             Map<String, GroupOffsets> groups = new HashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = root.path("consumer_groups").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
+                String at = "consumer_groups." + e.getKey() + ".offsets";
                 Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
                 for (JsonNode entry : e.getValue().path("offsets")) {
-                    offsets.put(new TopicPartition(required(entry, "topic").asText(), required(entry, "partition").asInt()),
-                            new CommittedOffset(required(entry, "offset").asLong(), entry.path("metadata").asText("")));
+                    offsets.put(new TopicPartition(required(entry, "topic", at).asText(),
+                                    (int) number(entry, "partition", at)),
+                            new CommittedOffset(number(entry, "offset", at), entry.path("metadata").asText("")));
                 }
                 groups.put(e.getKey(), new GroupOffsets(e.getValue().path("state").asText(""), offsets));
             }
-            return new MetadataSnapshot(required(root, "taken_at").asLong(), root.path("connector").asText(""),
+            return new MetadataSnapshot(number(root, "taken_at", "the snapshot"), root.path("connector").asText(""),
                     root.path("source_cluster_id").asText(""), root.path("final").asBoolean(false), topics, groups);
         } catch (IllegalArgumentException e) {
             throw new UnreadableSnapshotException("Metadata snapshot " + key + " is incomplete: " + e.getMessage(), e);
         }
     }
 
-    private static JsonNode required(JsonNode node, String field) {
+    private static JsonNode required(JsonNode node, String field, String where) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
-            throw new IllegalArgumentException("field \"" + field + "\" is missing");
+            throw new IllegalArgumentException("field \"" + field + "\" of " + where + " is missing");
         }
         return value;
+    }
+
+    /** A whole number, never a value Jackson would read as 0 ("12a", "x", 1.5). */
+    private static long number(JsonNode node, String field, String where) {
+        JsonNode value = required(node, field, where);
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new IllegalArgumentException("field \"" + field + "\" of " + where + " is not a whole number: " + value);
+        }
+        return value.asLong();
     }
 }

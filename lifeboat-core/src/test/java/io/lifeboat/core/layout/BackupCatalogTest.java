@@ -73,11 +73,11 @@ class BackupCatalogTest {
 
         assertEquals(Set.of("order"), catalog.topics(), "'order' must not pick up 'orders'");
         assertTrue(catalog.unrecognized().isEmpty());
-        assertEquals(500, catalog.oldestTimestamp("order").orElseThrow());
+        assertEquals(500, catalog.oldestTimestamp("order", TimeRange.ALL).orElseThrow());
 
         BackupCatalog orders = BackupCatalog.load(store, layout, List.of("orders"));
-        assertEquals(1_000, orders.oldestTimestamp("orders").orElseThrow());
-        assertEquals(6_000, orders.newestTimestamp("orders").orElseThrow(), "segments without timestamps are skipped");
+        assertEquals(1_000, orders.oldestTimestamp("orders", TimeRange.ALL).orElseThrow());
+        assertEquals(6_000, orders.newestTimestamp("orders", TimeRange.ALL).orElseThrow(), "segments without timestamps are skipped");
 
         TimeRange before = new TimeRange(OptionalLong.empty(), OptionalLong.of(5_000));
         assertEquals(1_000, orders.oldestTimestamp("orders", before).orElseThrow());

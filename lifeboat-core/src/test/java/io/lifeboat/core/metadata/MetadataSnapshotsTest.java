@@ -58,6 +58,11 @@ class MetadataSnapshotsTest {
         assertTrue(e.getMessage().contains("set/metadata/x.json") && e.getMessage().contains("version 2"), e.getMessage());
         assertThrows(SnapshotCodec.UnreadableSnapshotException.class,
                 () -> SnapshotCodec.decode("{\"format\":\"other\"}".getBytes(StandardCharsets.UTF_8), "k"));
+        byte[] damaged = json.replace("\"offset\" : 1,", "\"offset\" : \"1a\",").getBytes(StandardCharsets.UTF_8);
+        var notANumber = assertThrows(SnapshotCodec.UnreadableSnapshotException.class,
+                () -> SnapshotCodec.decode(damaged, "set/metadata/d.json"));
+        assertTrue(notANumber.getMessage().contains("consumer_groups.billing.offsets")
+                && notANumber.getMessage().contains("not a whole number"), notANumber.getMessage());
         byte[] nullConfig = json.replace("\"compact\"", "null").getBytes(StandardCharsets.UTF_8);
         assertEquals(Map.of("min.compaction.lag.ms", "60000"),
                 SnapshotCodec.decode(nullConfig, "k").topics().get("t").configs(), "a null value is no config");
