@@ -11,6 +11,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.connect.sink.SinkTask;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,10 +73,6 @@ public final class BackupSinkConfig extends AbstractConfig {
     private static final String METADATA_INTERVAL_MS_DOC = "How often the metadata snapshot is taken (also once "
             + "at start and once when the connector stops). One object per snapshot: 86400000 / metadata.interval.ms "
             + "a day (1440 at the default) for the last 48 hours; older ones are thinned to the first of each hour.";
-
-    /** Connect's own keys, read from the originals. */
-    static final String TOPICS = "topics";
-    static final String TOPICS_REGEX = "topics.regex";
     static final String CONSUMER_GROUP_ID_OVERRIDE = "consumer.override.group.id";
 
     /** Set by the connector on each task's config: the task's number, which names its high-water object. */
@@ -188,7 +185,8 @@ public final class BackupSinkConfig extends AbstractConfig {
 
     /** What the connector backs up: Connect's {@code topics} list or {@code topics.regex}. */
     public BackedUpTopics backedUpTopics() {
-        return BackedUpTopics.of(originalsStrings().get(TOPICS), originalsStrings().get(TOPICS_REGEX));
+        return BackedUpTopics.of(originalsStrings().get(SinkTask.TOPICS_CONFIG),
+                originalsStrings().get(SinkTask.TOPICS_REGEX_CONFIG));
     }
 
     /**

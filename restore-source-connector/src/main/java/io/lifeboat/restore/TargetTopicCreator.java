@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 final class TargetTopicCreator {
 
     private static final Logger log = LoggerFactory.getLogger(TargetTopicCreator.class);
-    private static final long TIMEOUT_SECONDS = 60;
 
     /** What the dry run says the topic would be. */
     record DryRun(Config config, OptionalInt replicationFactor) {
@@ -51,9 +50,9 @@ final class TargetTopicCreator {
         NewTopic newTopic = newTopic(topic, settings, settings.configs());
         try {
             CreateTopicsResult result = admin.createTopics(List.of(newTopic), new CreateTopicsOptions().validateOnly(true));
-            result.all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            Config config = result.config(topic).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            int factor = result.replicationFactor(topic).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            result.all().get(TargetTopicPreparer.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Config config = result.config(topic).get(TargetTopicPreparer.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            int factor = result.replicationFactor(topic).get(TargetTopicPreparer.TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return new DryRun(config, factor > 0 ? OptionalInt.of(factor) : OptionalInt.empty());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TopicExistsException exists) {
@@ -69,7 +68,7 @@ final class TargetTopicCreator {
     boolean create(String sourceTopic, String topic, TopicSettings settings) {
         try {
             admin.createTopics(List.of(newTopic(topic, settings, settings.configs()))).all()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    .get(TargetTopicPreparer.TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TopicExistsException) {
                 return false;
@@ -134,7 +133,7 @@ final class TargetTopicCreator {
     private boolean acceptedAlone(String topic, TopicSettings settings, Map.Entry<String, String> config) {
         try {
             admin.createTopics(List.of(newTopic(topic, settings, Map.of(config.getKey(), config.getValue()))),
-                    new CreateTopicsOptions().validateOnly(true)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    new CreateTopicsOptions().validateOnly(true)).all().get(TargetTopicPreparer.TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return true;
         } catch (ExecutionException e) {
             return !(e.getCause() instanceof InvalidConfigurationException

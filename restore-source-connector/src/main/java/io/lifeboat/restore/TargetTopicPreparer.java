@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 final class TargetTopicPreparer {
 
     private static final Logger log = LoggerFactory.getLogger(TargetTopicPreparer.class);
-    private static final long TIMEOUT_SECONDS = 60;
+    /** The longest an admin request of topic preparation waits. */
+    static final long TIMEOUT_SECONDS = 60;
 
     private final Admin admin;
     private final TargetTopicCreator creator;
