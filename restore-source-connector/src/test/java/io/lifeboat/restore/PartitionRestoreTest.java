@@ -74,7 +74,7 @@ class PartitionRestoreTest {
         PartitionChain chain = PartitionChain.of(TP, new BackupCatalog.PartitionEntry(TP, true, entries, List.of()),
                 highWater, progress.lastRestoredOffset() + 1);
         return new PartitionRestore(TP, "orders_restored", chain, progress, TimeRange.ALL,
-                new SegmentFetcher(new FilesystemObjectStore(root), layout, work));
+                SegmentPrefetcher.Source.direct(new SegmentFetcher(new FilesystemObjectStore(root), layout, work)));
     }
 
     private static List<SourceRecord> drain(PartitionRestore restore) throws IOException {
