@@ -87,8 +87,9 @@ final class PartitionRestore {
     /**
      * The segments this restore will ask for, in order, as far as the catalog tells: the rule of
      * {@link #nextSegment} with each segment assumed read to its last offset. Leaves out every segment
-     * read past by offset or before the time range's start ({@link PointInTimeCut#skips}: the start may
-     * only be passed earlier while reading, which makes fewer segments skipped, never more), and ends
+     * read past by offset or before the time range's start ({@link PointInTimeCut#skips}; reading may
+     * pass the start sooner than the plan assumes, and then skips fewer segments than it, never more: a
+     * segment the restore skips is never in the plan), and ends
      * with the first segment holding a record at or after the end time, since the end cut is in it or
      * before it: nothing after the end cut is fetched. Empty when complete.
      */
