@@ -33,6 +33,8 @@ import java.util.OptionalLong;
  * segments before the start cut are not downloaded, nothing after the end cut is read, and a break
  * after the end cut does not stop the partition (a break before it does: the missing records may be
  * in the range, or hold a cut).
+ * Segments come from a {@link SegmentPrefetcher.Source}, which may have fetched them ahead (those of
+ * {@link #plannedSegments}); a segment fetched ahead that is not read is deleted unread.
  * The last record of the partition carries {@code complete=true} in its source offset. A read that
  * fails for another reason (the store is busy or unreachable) leaves the restore where it was: the
  * next {@link #poll} tries the same segment again.
@@ -44,9 +46,10 @@ final class PartitionRestore {
 
     private final TopicPartition source;
     private final String targetTopic;
+    private final List<BackupCatalog.SegmentEntry> entries;
     private final List<SegmentDescriptor> segments;
     private final PartitionChain.Break stop;
-    private final SegmentFetcher fetcher;
+    private final SegmentPrefetcher.Source fetcher;
     private final Map<String, Object> sourcePartition;
     private final long resumedAfter;
     private final PointInTimeCut cut;
@@ -66,10 +69,11 @@ final class PartitionRestore {
      * @param range the records to restore by timestamp ({@link TimeRange#ALL} for all)
      */
     PartitionRestore(TopicPartition source, String targetTopic, PartitionChain chain,
-                     RestoreOffsets.Progress progress, TimeRange range, SegmentFetcher fetcher) {
+                     RestoreOffsets.Progress progress, TimeRange range, SegmentPrefetcher.Source fetcher) {
         this.source = source;
         this.targetTopic = targetTopic;
-        this.segments = chain.segmentsBeforeFirstBreak().stream().map(BackupCatalog.SegmentEntry::descriptor).toList();
+        this.entries = chain.segmentsBeforeFirstBreak();
+        this.segments = entries.stream().map(BackupCatalog.SegmentEntry::descriptor).toList();
         this.stop = chain.firstBreak().orElse(null);
         this.fetcher = fetcher;
         this.sourcePartition = RestoreOffsets.sourcePartition(source);
@@ -78,6 +82,38 @@ final class PartitionRestore {
         this.lastHandedOut = resumedAfter;
         this.cut = new PointInTimeCut(range, resumedAfter, progress.startCut());
         this.complete = progress.complete();
+    }
+
+    /**
+     * The segments this restore will ask for, in order, as far as the catalog tells: the rule of
+     * {@link #nextSegment} with each segment assumed read to its last offset. Leaves out every segment
+     * read past by offset or before the time range's start ({@link PointInTimeCut#skips}; reading may
+     * pass the start sooner than the plan assumes, and then skips fewer segments than it, never more: a
+     * segment the restore skips is never in the plan), and ends
+     * with the first segment holding a record at or after the end time, since the end cut is in it or
+     * before it: nothing after the end cut is fetched. Empty when complete.
+     */
+    List<BackupCatalog.SegmentEntry> plannedSegments() {
+        List<BackupCatalog.SegmentEntry> plan = new ArrayList<>();
+        if (complete) {
+            return plan;
+        }
+        long next = nextOffset;
+        for (BackupCatalog.SegmentEntry entry : entries) {
+            SegmentDescriptor segment = entry.descriptor();
+            if (segment.lastOffset() < next) {
+                continue;
+            }
+            next = segment.lastOffset() + 1;
+            if (cut.skips(segment)) {
+                continue;
+            }
+            plan.add(entry);
+            if (cut.range().atOrAfterEnd(segment.maxTimestamp())) {
+                break; // a record at or after the end: the end cut is in this segment or before
+            }
+        }
+        return plan;
     }
 
     TopicPartition source() {
@@ -145,6 +181,7 @@ final class PartitionRestore {
         }
         if (complete) {
             closeCurrent();
+            fetcher.finished();
         }
         return batch;
     }

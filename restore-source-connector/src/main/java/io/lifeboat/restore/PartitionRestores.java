@@ -7,7 +7,6 @@ import io.lifeboat.core.layout.HighWaterMarks;
 import io.lifeboat.core.layout.OffsetGap;
 import io.lifeboat.core.layout.PartitionChain;
 import io.lifeboat.core.layout.TimeRange;
-import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.StoredObject;
 import org.apache.kafka.common.TopicPartition;
@@ -19,11 +18,13 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Opens the restores of a task's partitions by the backup set's rules ({@link BackupSetCheck},
  * {@link PartitionChain}): an unrecognized object in their folders refuses them all, naming it; each
- * recorded gap is logged once, as a warning naming its offsets, and restored around.
+ * recorded gap is logged once, as a warning naming its offsets, and restored around. Each restore
+ * takes its segments from the source {@code sources} gives for its partition.
  */
 final class PartitionRestores {
 
@@ -31,7 +32,8 @@ final class PartitionRestores {
 
     static List<PartitionRestore> open(ObjectStore store, BackupLayout layout, TopicMapping mapping,
                                        List<TopicPartition> assigned, Map<TopicPartition, RestoreOffsets.Progress> progress,
-                                       TimeRange range, SegmentFetcher fetcher) throws IOException {
+                                       TimeRange range, Function<TopicPartition, SegmentPrefetcher.Source> sources)
+            throws IOException {
         // Marks first, segments after: a mark only names segments stored before it was written, so a
         // backup still running cannot make a mark run ahead of the listing.
         Map<TopicPartition, HighWaterMarks.Mark> highWater = HighWaterMarks.readAll(store, layout);
@@ -58,7 +60,7 @@ final class PartitionRestores {
                     }
                 }
             }
-            restores.add(new PartitionRestore(tp, target, chain, from, range, fetcher));
+            restores.add(new PartitionRestore(tp, target, chain, from, range, sources.apply(tp)));
         }
         return restores;
     }

@@ -32,8 +32,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Restores the topic-partitions the connector assigned to it, one partition after the other (so at
- * most one segment is open at a time), resuming each from its committed source offset. A read of the
+ * Restores the topic-partitions the connector assigned to it, one partition after the other (one
+ * segment read at a time), resuming each from its committed source offset. The segments it will read
+ * next are downloaded and verified ahead, in parallel across its partitions, by a bounded
+ * {@link SegmentPrefetcher}, so handing out records seldom waits for the store. A read of the
  * store that fails for a while only pauses it ({@link ReadFailurePolicy}); a missing or corrupt
  * segment, or a setting the store rejects, stops it.
  */
@@ -50,6 +52,7 @@ public class RestoreSourceTask extends SourceTask {
     private final List<PartitionRestore> partitions = new ArrayList<>();
     private ObjectStore store;
     private WorkDirectory workDir;
+    private SegmentPrefetcher prefetcher;
     private int batchSize;
     private int current;
     private final Map<TopicPartition, PartitionRestore> awaitingAck = new ConcurrentHashMap<>();
@@ -114,8 +117,9 @@ public class RestoreSourceTask extends SourceTask {
             List<Map<String, Object>> keys = assigned.stream().map(RestoreOffsets::sourcePartition).toList();
             Map<Map<String, Object>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(keys);
             Map<TopicPartition, RestoreOffsets.Progress> progress = verifiedProgress(assigned, offsets, mapping);
+            prefetcher = new SegmentPrefetcher(fetcher);
             partitions.addAll(PartitionRestores.open(store, layout, mapping, assigned, progress,
-                    config.timeRange(), fetcher));
+                    config.timeRange(), prefetcher::lane));
             openGroups(config, layout, mapping, assigned, progress, fetcher);
             for (TopicPartition tp : assigned) {
                 RestoreOffsets.Progress from = progress.get(tp);
@@ -124,6 +128,9 @@ public class RestoreSourceTask extends SourceTask {
                 } else if (from.lastRestoredOffset() >= 0) {
                     log.info("Resuming the restore of {} after offset {}", tp, from.lastRestoredOffset());
                 }
+            }
+            for (PartitionRestore partition : partitions) { // the order poll() restores them in
+                prefetcher.plan(partition.source(), partition.plannedSegments());
             }
         } catch (IOException e) {
             throw new ConnectException("Cannot start restoring from " + store.describe() + ": " + e.getMessage(), e);
@@ -168,7 +175,8 @@ public class RestoreSourceTask extends SourceTask {
                                             SegmentFetcher fetcher) {
         try {
             PartitionRestore restore = PartitionRestores.open(store, layout, mapping, List.of(tp),
-                    Map.of(tp, new RestoreOffsets.Progress(offset - 1, false)), TimeRange.ALL, fetcher).get(0);
+                    Map.of(tp, new RestoreOffsets.Progress(offset - 1, false)), TimeRange.ALL,
+                    p -> SegmentPrefetcher.Source.direct(fetcher)).get(0);
             try {
                 return restore.poll(1).stream().filter(r -> PartitionGroups.originalOffset(r) == offset).findFirst();
             } finally {
@@ -418,6 +426,9 @@ public class RestoreSourceTask extends SourceTask {
             } catch (IOException e) {
                 log.warn("Cannot close the segment of {}: {}", partition.source(), e.getMessage());
             }
+        }
+        if (prefetcher != null) {
+            prefetcher.close(); // before the work folder goes: it deletes the copies fetched ahead
         }
         if (store != null) {
             store.close();

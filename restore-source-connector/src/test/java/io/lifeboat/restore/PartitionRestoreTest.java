@@ -18,6 +18,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +46,16 @@ class PartitionRestoreTest {
     Path root;
     @TempDir
     Path work;
+    private final List<SegmentPrefetcher> prefetchers = new ArrayList<>();
+
+    @AfterEach
+    void closePrefetchers() throws IOException {
+        prefetchers.forEach(SegmentPrefetcher::close);
+        try (var left = Files.list(work)) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("segment-")).toList(),
+                    "no local copy is left");
+        }
+    }
 
     private SegmentDescriptor writeSegment(long first, long last, long previous) throws IOException {
         try (SegmentSpool spool = new SegmentSpool(Files.createDirectories(work.resolve("spool")), TP, previous, 0)) {
@@ -73,8 +84,14 @@ class PartitionRestoreTest {
         segments.forEach(s -> entries.add(new BackupCatalog.SegmentEntry(layout.segmentKey(s), 1, s)));
         PartitionChain chain = PartitionChain.of(TP, new BackupCatalog.PartitionEntry(TP, true, entries, List.of()),
                 highWater, progress.lastRestoredOffset() + 1);
-        return new PartitionRestore(TP, "orders_restored", chain, progress, TimeRange.ALL,
-                new SegmentFetcher(new FilesystemObjectStore(root), layout, work));
+        // through the prefetcher, as the task reads: what it fetched ahead and the restore read past goes unread
+        SegmentPrefetcher prefetcher = new SegmentPrefetcher(new SegmentFetcher(new FilesystemObjectStore(root), layout,
+                work));
+        prefetchers.add(prefetcher);
+        PartitionRestore restore = new PartitionRestore(TP, "orders_restored", chain, progress, TimeRange.ALL,
+                prefetcher.lane(TP));
+        prefetcher.plan(TP, restore.plannedSegments());
+        return restore;
     }
 
     private static List<SourceRecord> drain(PartitionRestore restore) throws IOException {

@@ -32,7 +32,8 @@ class PartitionRestoresTest {
     private List<PartitionRestore> open(DamagedSet set, Map<TopicPartition, RestoreOffsets.Progress> progress)
             throws IOException {
         return PartitionRestores.open(set.store(), DamagedSets.LAYOUT, TopicMapping.parse(List.of()), List.of(P0, P1),
-                progress, TimeRange.ALL, new SegmentFetcher(set.store(), DamagedSets.LAYOUT, dir));
+                progress, TimeRange.ALL, tp -> SegmentPrefetcher.Source.direct(
+                        new SegmentFetcher(set.store(), DamagedSets.LAYOUT, dir)));
     }
 
     private static DamagedSet find(List<DamagedSet> sets, String name) {

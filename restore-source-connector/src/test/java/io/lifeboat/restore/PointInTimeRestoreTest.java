@@ -18,6 +18,7 @@ import io.lifeboat.core.storage.ForwardingStore;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +55,14 @@ class PointInTimeRestoreTest {
     Path work;
 
     private ForwardingStore store;
+    private SegmentPrefetcher prefetcher;
+
+    @AfterEach
+    void closePrefetcher() {
+        if (prefetcher != null) {
+            prefetcher.close();
+        }
+    }
 
     /** Writes a segment of records at offsets {@code first, first + 1, ...} with these timestamps (-1: none). */
     private SegmentDescriptor segment(long first, long previous, long... timestamps) throws IOException {
@@ -87,8 +96,15 @@ class PointInTimeRestoreTest {
         PartitionChain chain = PartitionChain.of(TP, new BackupCatalog.PartitionEntry(TP, true, entries, List.of()),
                 highWater, progress.lastRestoredOffset() + 1);
         store = new ForwardingStore(new FilesystemObjectStore(root));
-        return new PartitionRestore(TP, "orders_at_14_02", chain, progress, range,
-                new SegmentFetcher(store, layout, work));
+        // through the prefetcher, as the task reads: what it fetches ahead must keep the cuts' promises
+        if (prefetcher != null) {
+            prefetcher.close();
+        }
+        prefetcher = new SegmentPrefetcher(new SegmentFetcher(store, layout, work));
+        PartitionRestore restore = new PartitionRestore(TP, "orders_at_14_02", chain, progress, range,
+                prefetcher.lane(TP));
+        prefetcher.plan(TP, restore.plannedSegments());
+        return restore;
     }
 
     private PartitionRestore restore(List<SegmentDescriptor> segments, TimeRange range) {

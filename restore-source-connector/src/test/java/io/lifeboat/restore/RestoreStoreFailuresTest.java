@@ -66,6 +66,7 @@ class RestoreStoreFailuresTest {
     private BackupLayout layout;
     private ObjectStore store;
     private final ReadFailurePolicy policy = new ReadFailurePolicy();
+    private final List<SegmentPrefetcher> prefetchers = new ArrayList<>();
 
     @BeforeAll
     static void startServer() throws Exception {
@@ -90,6 +91,7 @@ class RestoreStoreFailuresTest {
 
     @AfterEach
     void closeStore() {
+        prefetchers.forEach(SegmentPrefetcher::close);
         store.close();
     }
 
@@ -112,12 +114,26 @@ class RestoreStoreFailuresTest {
     }
 
     private PartitionRestore restore(List<SegmentDescriptor> segments, Path workFolder) {
+        return new PartitionRestore(TP, "orders", chain(segments), RestoreOffsets.Progress.NONE, TimeRange.ALL,
+                SegmentPrefetcher.Source.direct(new SegmentFetcher(store, layout, workFolder,
+                        RestoreSourceTask.WORK_FOLDER_PLACED_BY)));
+    }
+
+    private PartitionChain chain(List<SegmentDescriptor> segments) {
         List<BackupCatalog.SegmentEntry> entries = new ArrayList<>();
         segments.forEach(s -> entries.add(new BackupCatalog.SegmentEntry(layout.segmentKey(s), 1, s)));
-        PartitionChain chain = PartitionChain.of(TP, new BackupCatalog.PartitionEntry(TP, true, entries, List.of()),
-                null, 0);
-        return new PartitionRestore(TP, "orders", chain, RestoreOffsets.Progress.NONE, TimeRange.ALL,
-                new SegmentFetcher(store, layout, workFolder, RestoreSourceTask.WORK_FOLDER_PLACED_BY));
+        return PartitionChain.of(TP, new BackupCatalog.PartitionEntry(TP, true, entries, List.of()), null, 0);
+    }
+
+    /** As the task reads: the segments fetched ahead, on the prefetcher's threads, from the start. */
+    private PartitionRestore prefetchedRestore(List<SegmentDescriptor> segments) {
+        SegmentPrefetcher prefetcher = new SegmentPrefetcher(new SegmentFetcher(store, layout, work,
+                RestoreSourceTask.WORK_FOLDER_PLACED_BY));
+        prefetchers.add(prefetcher);
+        PartitionRestore restore = new PartitionRestore(TP, "orders", chain(segments), RestoreOffsets.Progress.NONE,
+                TimeRange.ALL, prefetcher.lane(TP));
+        prefetcher.plan(TP, restore.plannedSegments());
+        return restore;
     }
 
     /** Polls as the task does: a failure goes to the policy, which throws when it is fatal. */
@@ -157,6 +173,29 @@ class RestoreStoreFailuresTest {
         assertEquals(List.of(2L, 3L, 4L, 5L), rest, "every offset once, in order, after the outage");
         assertEquals(List.of(1_000L, 2_000L, 4_000L, 8_000L, 16_000L), waits);
         assertEquals(0, faults.failingGets.get());
+    }
+
+    /**
+     * The outage hits the downloads made ahead, on the prefetcher's threads: the restore sees each
+     * failure when it asks for the segment, pauses as without prefetching, and reads every offset once.
+     */
+    @Test
+    void anOutageDuringPrefetchingPausesTheRestoreTheSameWay() throws IOException {
+        SegmentDescriptor a = writeSegment(0, 2, SegmentDescriptor.NONE);
+        SegmentDescriptor b = writeSegment(3, 5, 2);
+        faults.failingGets.set(30); // the client tries each GetObject twice, the fetcher three times: 5 rounds
+
+        List<Long> waits = new ArrayList<>();
+        List<Long> offsets = drain(prefetchedRestore(List.of(a, b)), waits);
+
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), offsets, "every offset once, in order, after the outage");
+        assertFalse(waits.isEmpty(), "the failures fetched ahead reach the restore");
+        assertEquals(1_000L, waits.get(0), "the first pause is the policy's first"); // a success in between restarts it
+        assertEquals(0, faults.failingGets.get());
+        try (var left = Files.list(work)) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("segment-")).toList(),
+                    "no local copy is left");
+        }
     }
 
     /**

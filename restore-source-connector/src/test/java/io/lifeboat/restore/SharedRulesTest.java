@@ -59,7 +59,8 @@ class SharedRulesTest {
         assertEquals(2, plan.partitions().size(), set.name());
         Path work = Files.createTempDirectory(dir, "work");
         List<PartitionRestore> restores = PartitionRestores.open(set.store(), DamagedSets.LAYOUT, config.topicMapping(),
-                plan.partitions(), Map.of(), TimeRange.ALL, new SegmentFetcher(set.store(), DamagedSets.LAYOUT, work));
+                plan.partitions(), Map.of(), TimeRange.ALL, tp -> SegmentPrefetcher.Source.direct(
+                        new SegmentFetcher(set.store(), DamagedSets.LAYOUT, work)));
         long records = 0;
         for (PartitionRestore restore : restores) {
             for (List<SourceRecord> batch = restore.poll(100); !batch.isEmpty(); batch = restore.poll(100)) {
