@@ -181,6 +181,7 @@ class BackupSinkTaskTest {
                 return false;
             }
         });
+        assertTrue(task.awaitUploads(10_000), "the uploader records the segment as durable once the store took it");
         assertEquals(2L, task.preCommit(Map.of()).get(P0).offset());
     }
 
