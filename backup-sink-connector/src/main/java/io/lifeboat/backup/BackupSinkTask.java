@@ -358,10 +358,12 @@ public class BackupSinkTask extends SinkTask {
      * the records they hold.
      *
      * <p>Why wait: the next owner lists the partition's segments once, with its first record. A segment
-     * that lands after that would overlap the segment the next owner writes from the same offset with
-     * another last offset, and a restore would read their common records twice. Past the bound, the
-     * segments not yet uploading are dropped (their records are consumed again by the next owner); one
-     * already in flight cannot be called back, and the warning says so.
+     * that lands after that overlaps the segment the next owner writes from the same offset with another
+     * last offset. The restore hands out each offset once even then (it skips records below the next
+     * offset it needs, inside a segment too), but the backup set is simplest without such overlaps, so
+     * close() waits. Past the bound, the segments not yet uploading are dropped (their records are
+     * consumed again by the next owner); one already in flight cannot be called back, and the warning
+     * says so.
      */
     @Override
     public synchronized void close(Collection<TopicPartition> revoked) {
