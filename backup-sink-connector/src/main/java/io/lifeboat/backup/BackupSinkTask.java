@@ -40,11 +40,18 @@ import java.util.function.Function;
 
 /**
  * Writes the records of its partitions into segments: one {@link PartitionBackup} per partition,
- * opened in {@link #open} and closed in {@link #close}. Segments are uploaded as soon as they are
+ * opened in {@link #open} and closed in {@link #close}. Segments are sealed as soon as they are
  * full or old enough (checked on every {@link #put}, which Connect also calls when no records
  * came) and by a timer thread, so that an idle partition's last records reach the store within
  * {@code segment.max.age.ms}; {@link #preCommit} then commits only what is durable. The task's
  * methods and the timer share one lock.
+ *
+ * <p>The task thread only appends and seals: a sealed segment is encoded and uploaded by a
+ * {@link SegmentUploader} thread, so put() never waits for the store. When more sealed segments wait
+ * than the uploader's bounds allow, put() waits at most {@link #BACK_PRESSURE_WAIT_MS}, then pauses
+ * the task's partitions ({@code context.pause}) and resumes them at the first put() (Connect calls it
+ * with no records while they are paused) that finds the uploads within the bounds again: the task
+ * keeps returning to poll(), however slow the store.
  *
  * <p>Store failures come in two kinds ({@link StoreAccessException#permanentCause}): one that waiting
  * will not cure (access denied, no such bucket, a rejected checksum, an unknown endpoint host) fails
@@ -53,6 +60,13 @@ import java.util.function.Function;
  * {@link RetryBackoff} has passed (1 s, doubling to 60 s, reset by a successful put).
  */
 public class BackupSinkTask extends SinkTask {
+
+    /** How long put() waits for the uploads to fall within their bounds before it pauses the partitions. */
+    static final long BACK_PRESSURE_WAIT_MS = 100;
+    /** How long close() waits, for all revoked partitions together, for their segments to be in the store. */
+    static final long CLOSE_WAIT_MS = 20_000;
+    /** How long stop() waits for uploads in flight to end. */
+    static final long STOP_WAIT_MS = 5_000;
 
     private static final Logger log = LoggerFactory.getLogger(BackupSinkTask.class);
 
@@ -68,6 +82,8 @@ public class BackupSinkTask extends SinkTask {
     private ObjectStore store;
     private BackupLayout layout;
     private SegmentPublisher publisher;
+    private SegmentUploader uploader;
+    private boolean paused;
     private SegmentRotationPolicy rotation;
     private PartitionMarkers markers;
     private HighWaterRecorder highWater;
@@ -115,6 +131,7 @@ public class BackupSinkTask extends SinkTask {
         layout = new BackupLayout(config.storage().prefix());
         checkAccess(config);
         publisher = new SegmentPublisher(store, layout, new SegmentFileWriter(config.compression()), spoolDir);
+        uploader = new SegmentUploader(publisher, layout, store.describe(), this::permanentFailure);
         rotation = SegmentRotationPolicy.from(config);
         markers = new PartitionMarkers(store, layout);
         highWater = new HighWaterRecorder(store, layout.highWaterKey(config.connectorName(), config.taskNumber()));
@@ -124,7 +141,7 @@ public class BackupSinkTask extends SinkTask {
             t.setDaemon(true);
             return t;
         });
-        ageWatch.scheduleWithFixedDelay(this::publishAgedSegments, tick, tick, TimeUnit.MILLISECONDS);
+        ageWatch.scheduleWithFixedDelay(this::sealAgedSegments, tick, tick, TimeUnit.MILLISECONDS);
         log.info("Backup task started: {} under prefix '{}', segments of at most {} records, {} bytes, {} ms, {}",
                 store.describe(), layout.prefix(), rotation.maxRecords(), rotation.maxBytes(),
                 rotation.maxAgeMillis(), config.compression().configName());
@@ -199,6 +216,9 @@ public class BackupSinkTask extends SinkTask {
         if (timerFailure != null) {
             throw timerFailure;
         }
+        if (uploader.failure() != null) {
+            throw uploader.failure();
+        }
         long now = time.milliseconds();
         try {
             writePendingMarkers();
@@ -214,10 +234,10 @@ public class BackupSinkTask extends SinkTask {
                 }
                 backup.append(SinkRecordMapper.toBackupRecord(record), encoder, now);
                 if (backup.openSegment().map(rotation::isFull).orElse(false)) {
-                    backup.publish(publisher);
+                    backup.seal(uploader);
                 }
             }
-            publishDue(now);
+            sealDue(now);
             backoff.succeeded();
         } catch (IOException | UncheckedIOException e) {
             IOException failure = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e;
@@ -234,6 +254,26 @@ public class BackupSinkTask extends SinkTask {
         }
 
         requestRewinds();
+        applyBackPressure();
+    }
+
+    /**
+     * Pauses the task's partitions while more sealed segments wait than the uploader's bounds allow
+     * (after waiting {@link #BACK_PRESSURE_WAIT_MS} for them), and resumes them once they are within.
+     */
+    private void applyBackPressure() {
+        if (uploader.overBound() && !uploader.awaitWithinBound(BACK_PRESSURE_WAIT_MS)) {
+            if (!paused) {
+                log.info("{} sealed segments wait for {}; consumption pauses until the uploads catch up",
+                        uploader.waitingSegments(), store.describe());
+            }
+            context.pause(partitions.keySet().toArray(new TopicPartition[0]));
+            paused = true;
+        } else if (paused) {
+            log.info("Uploads to {} caught up; consumption resumes", store.describe());
+            context.resume(partitions.keySet().toArray(new TopicPartition[0]));
+            paused = false;
+        }
     }
 
     /**
@@ -247,6 +287,12 @@ public class BackupSinkTask extends SinkTask {
         }
     }
 
+    /** Waits at most {@code millis} until every sealed segment is uploaded or an upload failed the task. */
+    // visible for testing
+    boolean awaitUploads(long millis) {
+        return uploader.awaitSettled(millis);
+    }
+
     /** A ConnectException for a failure that waiting will not cure, or null for one worth retrying. */
     private ConnectException permanentFailure(Throwable failure) {
         return StoreAccessException.permanentCause(failure)
@@ -256,32 +302,26 @@ public class BackupSinkTask extends SinkTask {
                 .orElse(null);
     }
 
-    private void publishDue(long now) throws IOException {
+    private void sealDue(long now) {
         for (PartitionBackup backup : partitions.values()) {
             if (backup.openSegment().map(s -> rotation.isDue(s, now)).orElse(false)) {
-                backup.publish(publisher);
+                backup.seal(uploader);
             }
         }
     }
 
-    /** Timer: closes segments whose first record has waited segment.max.age.ms, even with no put(). */
-    private synchronized void publishAgedSegments() {
+    /** Timer: seals segments whose first record has waited segment.max.age.ms, even with no put(). */
+    private synchronized void sealAgedSegments() {
         if (store == null || timerFailure != null) {
             return;
         }
         try {
-            publishDue(time.milliseconds());
-        } catch (ConnectException e) {
-            log.error("{} The task fails with its next put().", e.getMessage());
-            timerFailure = e;
-        } catch (IOException | RuntimeException e) {
-            ConnectException permanent = permanentFailure(e);
-            if (permanent != null) {
-                log.error("{} (the task fails with the next records)", permanent.getMessage());
-                timerFailure = permanent;
-                return;
-            }
-            log.warn("Uploading aged segments to {} failed; will retry: {}", store.describe(), e.getMessage());
+            sealDue(time.milliseconds());
+        } catch (RuntimeException e) {
+            ConnectException failure = e instanceof ConnectException connect ? connect
+                    : new ConnectException("Sealing aged segments failed: " + e, e);
+            log.error("{} The task fails with its next put().", failure.getMessage());
+            timerFailure = failure;
         }
     }
 
@@ -311,26 +351,46 @@ public class BackupSinkTask extends SinkTask {
     }
 
     /**
-     * Uploads the open segments of the revoked partitions, so that frequent rebalances cannot keep
-     * records out of the store longer than segment.max.age.ms. Their offsets are not committed
-     * (Connect took the commit from preCommit() before calling close()); the next owner finds the
-     * segments in the store and skips the records they hold.
+     * Seals the open segments of the revoked partitions and waits, at most {@link #CLOSE_WAIT_MS} for
+     * all of them together, for their uploads, so that frequent rebalances cannot keep records out of
+     * the store longer than segment.max.age.ms. Their offsets are not committed (Connect took the commit
+     * from preCommit() before calling close()); the next owner finds the segments in the store and skips
+     * the records they hold.
+     *
+     * <p>Why wait: the next owner lists the partition's segments once, with its first record. A segment
+     * that lands after that overlaps the segment the next owner writes from the same offset with another
+     * last offset. The restore hands out each offset once even then (it skips records below the next
+     * offset it needs, inside a segment too), but the backup set is simplest without such overlaps, so
+     * close() waits. Past the bound, the segments not yet uploading are dropped (their records are
+     * consumed again by the next owner); one already in flight cannot be called back, and the warning
+     * says so.
      */
     @Override
     public synchronized void close(Collection<TopicPartition> revoked) {
         pendingMarkers.removeAll(revoked);
+        Map<TopicPartition, PartitionBackup> closing = new HashMap<>();
         for (TopicPartition tp : revoked) {
             PartitionBackup backup = partitions.remove(tp);
-            if (backup == null) {
-                continue;
+            if (backup != null) {
+                backup.seal(uploader);
+                closing.put(tp, backup);
             }
-            try {
-                backup.publish(publisher);
-            } catch (IOException | RuntimeException e) {
-                log.warn("Cannot upload the open segment of revoked partition {}; its records will be consumed "
-                        + "again by the next owner: {}", tp, e.getMessage());
-                backup.discard();
+        }
+        if (closing.isEmpty()) {
+            return;
+        }
+        if (!uploader.awaitDurable(closing.values().stream().map(PartitionBackup::uploads).toList(), CLOSE_WAIT_MS)) {
+            for (PartitionBackup backup : closing.values()) {
+                if (backup.uploads().firstWaitingOffset().isPresent()) {
+                    log.warn("The segments of revoked partition {} from offset {} on were not in {} after {} ms; "
+                            + "those not uploading yet are dropped and their records consumed again by the next "
+                            + "owner (an upload in flight may still land)", backup.partition(),
+                            backup.uploads().firstWaitingOffset().getAsLong(), store.describe(), CLOSE_WAIT_MS);
+                }
+                backup.discard(uploader);
             }
+        }
+        for (PartitionBackup backup : closing.values()) {
             recordHighWater(backup);
         }
         if (highWater != null) {
@@ -345,6 +405,7 @@ public class BackupSinkTask extends SinkTask {
         }
     }
 
+    /** Bounded: uploads not finished within {@link #STOP_WAIT_MS} are abandoned (never committed, so consumed again). */
     @Override
     public void stop() {
         if (ageWatch != null) {
@@ -355,13 +416,16 @@ public class BackupSinkTask extends SinkTask {
                 Thread.currentThread().interrupt();
             }
         }
+        if (uploader != null) {
+            uploader.stop(STOP_WAIT_MS);
+        }
         synchronized (this) {
             stopLocked();
         }
     }
 
     private void stopLocked() {
-        partitions.values().forEach(PartitionBackup::discard);
+        partitions.values().forEach(backup -> backup.discard(uploader));
         partitions.clear();
         if (store != null) {
             store.close();

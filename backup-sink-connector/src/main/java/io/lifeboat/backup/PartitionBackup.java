@@ -51,8 +51,7 @@ final class PartitionBackup {
     private boolean caughtUp;
     private long previousLastOffset = SegmentDescriptor.NONE;
     private long lastSeenOffset = -1;
-    private long durableNextOffset = -1;
-    private long lastStoredOffset = -1;
+    private final PartitionUploads uploads;
     private SegmentSpool spool;
 
     PartitionBackup(TopicPartition partition, Path spoolDir, OpenSpoolFiles openFiles, ObjectStore store,
@@ -63,6 +62,12 @@ final class PartitionBackup {
         this.store = store;
         this.layout = layout;
         this.resume = new ChainResume(partition, store, layout);
+        this.uploads = new PartitionUploads(partition);
+    }
+
+    /** The partition's sealed segments on their way to the store. */
+    PartitionUploads uploads() {
+        return uploads;
     }
 
     TopicPartition partition() {
@@ -80,7 +85,7 @@ final class PartitionBackup {
             }
             if (isAlreadyStored(offset, record.timestamp())) {
                 lastSeenOffset = offset;
-                durableNextOffset = offset + 1;
+                uploads.alreadyStored(offset + 1, -1);
                 return;
             }
         }
@@ -110,31 +115,54 @@ final class PartitionBackup {
         return Optional.ofNullable(spool);
     }
 
-    /** Uploads the open segment; on failure it stays open and can be published again. */
-    void publish(SegmentPublisher publisher) throws IOException {
+    /**
+     * Seals the open segment and hands it to {@code uploader}: its descriptor (with the previous
+     * segment's last offset) is fixed now, and the next segment follows it. Cheap: no encoding, no I/O.
+     */
+    void seal(SegmentUploader uploader) {
         if (spool == null) {
             return;
         }
-        SegmentDescriptor segment = publisher.publish(spool);
-        previousLastOffset = segment.lastOffset();
-        durableNextOffset = segment.lastOffset() + 1;
-        lastStoredOffset = Math.max(lastStoredOffset, segment.lastOffset());
-        SegmentSpool published = spool;
+        SegmentSpool sealed = spool;
         spool = null;
-        published.close();
+        previousLastOffset = sealed.lastOffset();
+        uploader.submit(uploads, sealed);
     }
 
-    /** The offset to commit to Kafka: everything before it is durable. Empty when nothing is yet. */
+    /**
+     * The offset to commit to Kafka: everything before it is durable. Empty when nothing is yet. It is
+     * the first offset of the oldest segment not in the store (waiting, in flight, or open).
+     */
     OptionalLong committableOffset() {
+        OptionalLong waiting = uploads.firstWaitingOffset();
+        if (waiting.isPresent()) {
+            return waiting;
+        }
         if (spool != null && spool.recordCount() > 0) {
             return OptionalLong.of(spool.firstOffset());
         }
-        return durableNextOffset < 0 ? OptionalLong.empty() : OptionalLong.of(durableNextOffset);
+        long durableNext = uploads.durableNextOffset();
+        return durableNext < 0 ? OptionalLong.empty() : OptionalLong.of(durableNext);
     }
 
-    /** The last offset of the partition known to be in a segment in the store; empty when none is known. */
+    /**
+     * The last offset of the partition known to be in a segment in the store; empty when none is known.
+     * Only segments whose predecessors are all in the store count (they are uploaded in order).
+     */
     OptionalLong lastStoredOffset() {
-        return lastStoredOffset < 0 ? OptionalLong.empty() : OptionalLong.of(lastStoredOffset);
+        long last = uploads.lastStoredOffset();
+        return last < 0 ? OptionalLong.empty() : OptionalLong.of(last);
+    }
+
+    /**
+     * Drops the open segment and the sealed ones not yet uploading (none was durable, so their
+     * records will be consumed again); an upload in flight may still finish.
+     */
+    void discard(SegmentUploader uploader) {
+        if (uploader != null) {
+            uploader.abandon(uploads);
+        }
+        discard();
     }
 
     /** Drops the open segment (it was not durable, so its records will be consumed again). */
@@ -167,7 +195,7 @@ final class PartitionBackup {
                         + " of records with timestamps " + segment.minTimestamp() + ".." + segment.maxTimestamp());
             }
             previousLastOffset = Math.max(previousLastOffset, segment.lastOffset());
-            lastStoredOffset = Math.max(lastStoredOffset, segment.lastOffset());
+            uploads.alreadyStored(-1, segment.lastOffset());
             return true;
         }
         for (SegmentDescriptor segment : chain.segments()) {

@@ -15,7 +15,10 @@ import java.nio.file.Path;
  * Makes a spooled segment durable: encodes it into a segment file next to the spool, uploads it
  * under its key, and removes the local file. When {@link #publish} returns, the segment is in the
  * store; when it throws, nothing was claimed and the spool is left as it was. A failure of the
- * store is an {@link IOException} (retried); a failure of the local spool is fatal.
+ * store is an {@link IOException} (retried); a failure of the local spool is fatal. Called from the
+ * uploader threads at once ({@link SegmentUploader}): it keeps no state of a segment between calls
+ * ({@link io.lifeboat.core.segment.SegmentFileWriter} builds its Avro writer and codec per file), and
+ * its counts are synchronized.
  */
 final class SegmentPublisher {
 
@@ -44,9 +47,7 @@ final class SegmentPublisher {
             long size = Files.size(file);
             SegmentDescriptor segment = spool.descriptor();
             store.put(layout.segmentKey(segment), file);
-            segments++;
-            records += spool.recordCount();
-            bytes += size;
+            counted(spool.recordCount(), size);
             return segment;
         } finally {
             Files.deleteIfExists(file);
@@ -77,8 +78,14 @@ final class SegmentPublisher {
         }
     }
 
+    private synchronized void counted(long segmentRecords, long size) {
+        segments++;
+        records += segmentRecords;
+        bytes += size;
+    }
+
     /** Counts since the last call, for a periodic log line; resets them. */
-    String drainStats() {
+    synchronized String drainStats() {
         String stats = segments + " segments (" + records + " records, " + bytes + " bytes stored)";
         segments = 0;
         records = 0;
@@ -86,7 +93,7 @@ final class SegmentPublisher {
         return stats;
     }
 
-    boolean hasStats() {
+    synchronized boolean hasStats() {
         return segments > 0;
     }
 }

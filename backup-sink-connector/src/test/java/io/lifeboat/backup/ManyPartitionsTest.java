@@ -53,6 +53,8 @@ class ManyPartitionsTest {
                 "this test must run with a small heap, see the surefire execution 'small-heap'");
         BackupSinkTaskTest.FakeTime time = new BackupSinkTaskTest.FakeTime();
         BackupSinkTask task = new BackupSinkTask(time);
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext();
+        task.initialize(context);
         task.start(Map.of("storage.backend", "filesystem", "filesystem.root", root.toString(),
                 "spool.dir", spool.toString(), "segment.max.age.ms", "3600000", "segment.compression", "none"));
         List<TopicPartition> partitions = new ArrayList<>();
@@ -75,6 +77,8 @@ class ManyPartitionsTest {
                 "nothing is durable yet, so every commit stays at offset 0");
 
         time.advance(3_600_000);
+        task.put(List.of()); // every partition's segment is due: far more than the uploader lets wait
+        assertTrue(task.awaitUploads(60_000), "the uploads finish");
         task.put(List.of());
         Map<TopicPartition, OffsetAndMetadata> committed = task.preCommit(Map.of());
         task.stop();
@@ -98,6 +102,8 @@ class ManyPartitionsTest {
         int recordsPerPartition = 5;
         BackupSinkTaskTest.FakeTime time = new BackupSinkTaskTest.FakeTime();
         BackupSinkTask task = new BackupSinkTask(time);
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext();
+        task.initialize(context);
         task.start(Map.of("storage.backend", "filesystem", "filesystem.root", root.toString(),
                 "spool.dir", spool.toString(), "segment.max.age.ms", "3600000", "segment.compression", "none"));
         List<TopicPartition> partitions = new ArrayList<>();
@@ -121,6 +127,8 @@ class ManyPartitionsTest {
         assertTrue(mostOpen <= OpenSpoolFiles.DEFAULT_MAX_OPEN, mostOpen + " spool files were open at once");
 
         time.advance(3_600_000);
+        task.put(List.of()); // every partition's segment is due: far more than the uploader lets wait
+        assertTrue(task.awaitUploads(60_000), "the uploads finish");
         task.put(List.of());
         Map<TopicPartition, OffsetAndMetadata> committed = task.preCommit(Map.of());
         task.stop();

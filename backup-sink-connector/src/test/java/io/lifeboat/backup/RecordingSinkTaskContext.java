@@ -51,12 +51,21 @@ final class RecordingSinkTaskContext implements SinkTaskContext {
         return assignment;
     }
 
+    private final java.util.Set<TopicPartition> paused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     @Override
     public void pause(TopicPartition... partitions) {
+        paused.addAll(java.util.Arrays.asList(partitions));
     }
 
     @Override
     public void resume(TopicPartition... partitions) {
+        java.util.Arrays.asList(partitions).forEach(paused::remove);
+    }
+
+    /** The partitions the task has paused and not resumed. */
+    java.util.Set<TopicPartition> paused() {
+        return java.util.Set.copyOf(paused);
     }
 
     @Override
