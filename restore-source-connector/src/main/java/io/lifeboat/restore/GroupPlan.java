@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -127,6 +128,20 @@ final class GroupPlan {
     static String encode(Map<String, MetadataSnapshots.Found> snapshots) {
         List<String> entries = new ArrayList<>();
         new TreeMap<>(snapshots).forEach((topic, found) -> entries.add(topic + "=" + found.key().key()));
+        return String.join(",", entries);
+    }
+
+    /**
+     * {@code encoded} narrowed to {@code topics} (a task's own): the value grows with a task's topics,
+     * not with every topic of the restore, and a task reads no snapshot of a topic it does not restore.
+     */
+    static String only(String encoded, Set<String> topics) {
+        List<String> entries = new ArrayList<>();
+        decode(encoded).forEach((topic, key) -> {
+            if (topics.contains(topic)) {
+                entries.add(topic + "=" + key);
+            }
+        });
         return String.join(",", entries);
     }
 

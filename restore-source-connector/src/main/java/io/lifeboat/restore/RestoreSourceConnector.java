@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Restores backed-up topics into a cluster. On start it plans the restore from the backup set's
@@ -135,7 +136,8 @@ public class RestoreSourceConnector extends SourceConnector {
         for (List<TopicPartition> group : TaskAssignment.split(partitions, maxTasks)) {
             Map<String, String> taskProps = new HashMap<>(props);
             taskProps.put(RestoreSourceConfig.TASK_PARTITIONS, TaskAssignment.encode(group));
-            taskProps.put(RestoreSourceConfig.TASK_SNAPSHOTS, taskSnapshots);
+            taskProps.put(RestoreSourceConfig.TASK_SNAPSHOTS, GroupPlan.only(taskSnapshots,
+                    group.stream().map(TopicPartition::topic).collect(Collectors.toSet())));
             configs.add(taskProps);
         }
         return configs;

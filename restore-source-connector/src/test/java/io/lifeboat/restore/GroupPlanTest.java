@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,6 +32,14 @@ class GroupPlanTest {
                 Map.of("orders", new TopicMetadata("id", 1, 1, Map.of(), Map.of(0, 100L))),
                 Map.of("billing", new GroupOffsets("Empty", Map.of(ORDERS_0, new CommittedOffset(billingOffset, "m"))),
                         "billing-audit", new GroupOffsets("Empty", Map.of(ORDERS_0, new CommittedOffset(3, "")))));
+    }
+
+    @Test
+    void aTaskIsHandedTheSnapshotsOfItsOwnTopicsOnly() {
+        String all = "a-b=set/metadata/1/x.json,c.d=set/metadata/2/y.json,e=set/metadata/3/z.json";
+        assertEquals("a-b=set/metadata/1/x.json,e=set/metadata/3/z.json", GroupPlan.only(all, Set.of("e", "a-b")));
+        assertEquals(Map.of("c.d", "set/metadata/2/y.json"), GroupPlan.decode(GroupPlan.only(all, Set.of("c.d", "f"))));
+        assertEquals("", GroupPlan.only("", Set.of("a-b")));
     }
 
     @Test

@@ -144,6 +144,12 @@ public final class FilesystemObjectStore implements ObjectStore {
 
     @Override
     public List<StoredObject> list(String prefix) throws IOException {
+        return list(prefix, "");
+    }
+
+    /** Still walks the whole prefix folder, but keeps (and sorts) only the keys after {@code startAfter}. */
+    @Override
+    public List<StoredObject> list(String prefix, String startAfter) throws IOException {
         Path start = root.resolve(validPrefixFolder(prefix));
         if (!Files.isDirectory(start)) {
             return List.of();
@@ -154,7 +160,7 @@ public final class FilesystemObjectStore implements ObjectStore {
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (attrs.isRegularFile() && !file.getFileName().toString().startsWith(".")) {
                     String key = toKey(file);
-                    if (key.startsWith(prefix)) {
+                    if (key.startsWith(prefix) && KEY_ORDER.compare(key, startAfter) > 0) {
                         result.add(new StoredObject(key, attrs.size()));
                     }
                 }

@@ -32,6 +32,17 @@ public interface ObjectStore extends AutoCloseable {
     List<StoredObject> list(String prefix) throws IOException;
 
     /**
+     * Like {@link #list(String)}, but only the keys that sort after {@code startAfter} (byte-wise, as
+     * S3's ListObjectsV2 {@code start-after}); {@code startAfter} need not be a stored key. Segment keys
+     * sort by offset, so a reader that needs a partition's segments from an offset on lists only those
+     * (S3 then neither transfers nor bills the pages before). This default filters {@link #list(String)}.
+     */
+    default List<StoredObject> list(String prefix, String startAfter) throws IOException {
+        return list(prefix).stream().filter(o -> FilesystemObjectStore.KEY_ORDER.compare(o.key(), startAfter) > 0)
+                .toList();
+    }
+
+    /**
      * One level under {@code prefix}, as S3 lists with the delimiter '/': the objects whose key has no
      * '/' after {@code prefix}, and, for every key {@code prefix + name + "/" + rest}, the folder
      * {@code prefix + name + "/"}, once; both in ascending order. One cheap request however many

@@ -271,9 +271,16 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public List<StoredObject> list(String prefix) throws IOException {
+        return list(prefix, "");
+    }
+
+    /** S3 starts the listing after {@code startAfter} itself: the pages before are never requested. */
+    @Override
+    public List<StoredObject> list(String prefix, String startAfter) throws IOException {
         List<StoredObject> result = new ArrayList<>();
         try {
-            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)
+                    .startAfter(startAfter.isEmpty() ? null : startAfter)).contents()) {
                 result.add(new StoredObject(o.key(), o.size()));
             }
         } catch (SdkException e) {

@@ -75,6 +75,25 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void listingStartsAfterTheGivenKey() throws IOException {
+        String folder = base() + "after/";
+        for (String name : List.of("00000000000000000100-x", "00000000000000000200-x", "00000000000000000300-x",
+                "00000000000000000300-y")) {
+            store().put(folder + name, new byte[] {1});
+        }
+        store().put(base() + "aftermath", new byte[] {1});
+        assertEquals(List.of(folder + "00000000000000000300-x", folder + "00000000000000000300-y"),
+                keys(store().list(folder, folder + "00000000000000000200-x")), "after a stored key");
+        assertEquals(List.of(folder + "00000000000000000200-x", folder + "00000000000000000300-x",
+                folder + "00000000000000000300-y"), keys(store().list(folder, folder + "00000000000000000150")),
+                "after a key that is not stored");
+        assertEquals(4, store().list(folder, "").size(), "empty: from the start");
+        assertEquals(4, store().list(folder, base() + "a").size(), "before the prefix: from the start");
+        assertEquals(List.of(), store().list(folder, folder + "9"), "after the last");
+        assertEquals(store().list(folder), store().list(folder, ""));
+    }
+
+    @Test
     void openingAMissingKeyThrowsNoSuchObject() {
         String key = base() + "no/such/object";
         NoSuchObjectException e = assertThrows(NoSuchObjectException.class, () -> store().open(key).close());
