@@ -260,6 +260,7 @@ public class BackupSinkTask extends SinkTask {
     /**
      * Pauses the task's partitions while more sealed segments wait than the uploader's bounds allow
      * (after waiting {@link #BACK_PRESSURE_WAIT_MS} for them), and resumes them once they are within.
+     * While paused, every put() asks Connect to call it again within {@link #BACK_PRESSURE_WAIT_MS}.
      */
     private void applyBackPressure() {
         if (uploader.overBound() && !uploader.awaitWithinBound(BACK_PRESSURE_WAIT_MS)) {
@@ -269,6 +270,10 @@ public class BackupSinkTask extends SinkTask {
             }
             context.pause(partitions.keySet().toArray(new TopicPartition[0]));
             paused = true;
+            // with every partition paused the worker's consumer poll waits until the next offset commit
+            // (offset.flush.interval.ms) before it calls put() again: ask for the next put() sooner, so
+            // consumption resumes soon after the uploads catch up
+            context.timeout(BACK_PRESSURE_WAIT_MS);
         } else if (paused) {
             log.info("Uploads to {} caught up; consumption resumes", store.describe());
             context.resume(partitions.keySet().toArray(new TopicPartition[0]));
@@ -381,12 +386,13 @@ public class BackupSinkTask extends SinkTask {
         }
         if (!uploader.awaitDurable(closing.values().stream().map(PartitionBackup::uploads).toList(), CLOSE_WAIT_MS)) {
             for (PartitionBackup backup : closing.values()) {
-                if (backup.uploads().firstWaitingOffset().isPresent()) {
-                    log.warn("The segments of revoked partition {} from offset {} on were not in {} after {} ms; "
-                            + "those not uploading yet are dropped and their records consumed again by the next "
-                            + "owner (an upload in flight may still land)", backup.partition(),
-                            backup.uploads().firstWaitingOffset().getAsLong(), store.describe(), CLOSE_WAIT_MS);
+                if (backup.uploads().firstWaitingOffset().isEmpty()) {
+                    continue; // all of it is in the store: nothing to drop
                 }
+                log.warn("The segments of revoked partition {} from offset {} on were not in {} after {} ms; "
+                        + "those not uploading yet are dropped and their records consumed again by the next "
+                        + "owner (an upload in flight may still land)", backup.partition(),
+                        backup.uploads().firstWaitingOffset().getAsLong(), store.describe(), CLOSE_WAIT_MS);
                 backup.discard(uploader);
             }
         }

@@ -207,17 +207,17 @@ final class SegmentUploader {
 
     /**
      * Waits until every given partition's segments are in the store, at most {@code millis} for all
-     * together; true when they are.
+     * together; true when they are. A partition that cannot finish (its uploads ended by a failure)
+     * does not cut the wait of the others short.
      */
     boolean awaitDurable(Collection<PartitionUploads> partitions, long millis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        boolean all = true;
         try {
             for (PartitionUploads uploads : partitions) {
-                if (!uploads.awaitEmpty(deadline)) {
-                    return false;
-                }
+                all &= uploads.awaitEmpty(deadline);
             }
-            return true;
+            return all;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -300,6 +300,8 @@ class BackgroundUploadsTest {
         assertEquals(java.util.Set.of(P0, P1), context.paused(), "every partition of the task is paused");
         task.put(List.of()); // Connect keeps calling put() while paused
         assertEquals(java.util.Set.of(P0, P1), context.paused(), "still paused while the store holds the uploads");
+        assertEquals(BackupSinkTask.BACK_PRESSURE_WAIT_MS, context.lastTimeout, "while paused, put() asks to be "
+                + "called again soon, not at the next offset commit");
 
         store.open();
         assertTrue(task.awaitUploads(30_000));

@@ -28,6 +28,8 @@ public final class SegmentReader implements AutoCloseable {
     private final String objectKey;
     private final SegmentHeader header;
     private final DataFileStream<BackupRecord> stream;
+    /** The segment as messages name it, built once: next() runs for every record. */
+    private final String where;
     private long read;
     private long lastOffset = -1;
 
@@ -35,6 +37,7 @@ public final class SegmentReader implements AutoCloseable {
         this.objectKey = objectKey;
         this.header = header;
         this.stream = stream;
+        this.where = describe(objectKey, header);
     }
 
     /**
@@ -73,7 +76,6 @@ public final class SegmentReader implements AutoCloseable {
 
     /** The next record, or null after the last one (when the count has been checked). */
     public BackupRecord next() throws CorruptSegmentException {
-        String where = describe(objectKey, header);
         try {
             if (!stream.hasNext()) {
                 if (read != header.recordCount() || lastOffset != header.lastOffset()) {
