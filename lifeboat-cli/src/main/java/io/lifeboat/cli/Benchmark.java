@@ -1,6 +1,11 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.cli.ceiling.BenchData;
+import io.lifeboat.cli.ceiling.MemorySourceConnector;
+import io.lifeboat.cli.ceiling.NullSinkConnector;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,21 +25,25 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code ./lifeboat bench}: throughput of a backup and of a restore, each next to the raw Kafka
- * client doing the same work in the same run on the same embedded cluster: the backup reads a topic
- * like a raw consumer does, the restore writes it like a raw producer does. Values are text-like (a
- * small vocabulary), so they compress as real payloads do.
+ * client doing the same work and to Connect's own ceiling on the same worker, in the same run on the
+ * same embedded cluster: the backup reads a topic like a raw consumer and a do-nothing sink connector
+ * ({@link NullSinkConnector}) do, the restore writes it like a raw producer and a from-memory source
+ * connector ({@link MemorySourceConnector}) do, all with the same converters. Values are text-like (a
+ * small vocabulary, {@link BenchData}), so they compress as real payloads do.
  */
 public final class Benchmark {
 
     private static final String TOPIC = "bench.data";
     private static final String BACKUP = "lifeboat-bench-backup";
     private static final String RESTORE = "lifeboat-bench-restore";
+    private static final String NULL_SINK = "lifeboat-bench-null-sink";
+    private static final String MEMORY_SOURCE = "lifeboat-bench-memory-source";
+    private static final String MEMORY_TOPIC = "bench.memory";
     private static final Duration TIMEOUT = Duration.ofMinutes(20);
 
     /** Producer settings README recommends for a restore: bigger batches than the producer's 16 KiB default. */
@@ -75,6 +84,19 @@ public final class Benchmark {
             double consumeSeconds = timed(() -> consume(connect.bootstrapServers()));
             TopicSnapshot original = TopicSnapshot.read(connect.bootstrapServers(), TOPIC, TIMEOUT);
             ConnectorProgress progress = new ConnectorProgress(connect);
+
+            progress("Consuming them with a do-nothing sink connector (Connect's ceiling, 1 task)");
+            double nullSinkSeconds = timed(() -> {
+                Map<String, String> config = new HashMap<>();
+                config.put("connector.class", NullSinkConnector.class.getName());
+                config.put("tasks.max", "1");
+                config.put("topics", TOPIC);
+                byteArrayConverters(config);
+                config.put("consumer.override.isolation.level", "read_committed");
+                connect.cluster().configureConnector(NULL_SINK, config);
+                progress.awaitBackupCaughtUp(NULL_SINK, List.of(original), TIMEOUT);
+            });
+            progress.deleteConnector(NULL_SINK, TIMEOUT);
             Map<String, String> storage = ConnectorConfigs.filesystemStorage(storeRoot, "bench");
 
             progress("Backing up with the backup connector (1 task)");
@@ -96,6 +118,24 @@ public final class Benchmark {
                 new RestoreWatch(connect).awaitComplete(RESTORE, List.of(original), TIMEOUT);
             });
             progress.deleteConnector(RESTORE, TIMEOUT);
+
+            progress("Writing the same records with a from-memory source connector (Connect's ceiling, 1 task)");
+            double memorySourceSeconds = timed(() -> {
+                connect.admin().createTopics(List.of(new NewTopic(MEMORY_TOPIC, partitions, (short) 1)))
+                        .all().get(1, TimeUnit.MINUTES);
+                Map<String, String> config = new HashMap<>();
+                config.put("connector.class", MemorySourceConnector.class.getName());
+                config.put("tasks.max", "1");
+                config.put("topic", MEMORY_TOPIC);
+                config.put("partitions", Integer.toString(partitions));
+                config.put("records", Long.toString(records));
+                config.put("value.bytes", Integer.toString(valueBytes));
+                byteArrayConverters(config);
+                config.putAll(restoreProducerOverrides);
+                connect.cluster().configureConnector(MEMORY_SOURCE, config);
+                awaitRecords(connect, MEMORY_TOPIC);
+            });
+            progress.deleteConnector(MEMORY_SOURCE, TIMEOUT);
             long stored = Files.walk(storeRoot).filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
 
             out.println();
@@ -107,13 +147,18 @@ public final class Benchmark {
             }
             line("raw producer (acks=all)", megabytes, produceSeconds, "");
             line("raw consumer", megabytes, consumeSeconds, "");
+            line("do-nothing sink (ceiling)", megabytes, nullSinkSeconds, "Connect's own ceiling for a sink");
+            line("from-memory source (ceil.)", megabytes, memorySourceSeconds, "Connect's own ceiling for a source");
             line("backup", megabytes, backupSeconds,
-                    String.format("%.2f x the raw consumer", consumeSeconds / backupSeconds));
+                    String.format("%.2f x the raw consumer, %.2f x the do-nothing sink", consumeSeconds / backupSeconds,
+                            nullSinkSeconds / backupSeconds));
             line("restore", megabytes, restoreSeconds,
-                    String.format("%.2f x the raw producer", produceSeconds / restoreSeconds));
+                    String.format("%.2f x the raw producer, %.2f x the from-memory source", produceSeconds / restoreSeconds,
+                            memorySourceSeconds / restoreSeconds));
             out.printf("  store: %,d bytes, %.2f of the payload%n", stored, stored / (megabytes * 1e6));
-            out.println("  backup time includes up to segment.max.age.ms (1 s) and the offset commit interval (2 s) "
-                    + "before the last offsets are committed; restore time includes topic creation.");
+            out.println("  backup and do-nothing sink times include the offset commit interval (2 s) before the last "
+                    + "offsets are committed, the backup's also up to segment.max.age.ms (1 s); restore and from-memory "
+                    + "source times include topic creation. Times are start to end, not steady state.");
         } finally {
             try (var files = Files.walk(storeRoot)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -133,19 +178,11 @@ public final class Benchmark {
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        Random random = new Random(7);
-        String[] words = {"order", "payment", "customer", "shipped", "pending", "amount", "currency", "EUR",
-                "warehouse", "status", "2026-11-26T10:00:00Z", "id", "sku", "quantity", "discount", "null"};
+        BenchData data = new BenchData(partitions, valueBytes);
         AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
             for (long i = 0; i < records && failure.get() == null; i++) {
-                StringBuilder value = new StringBuilder(valueBytes);
-                while (value.length() < valueBytes) {
-                    value.append(words[random.nextInt(words.length)]).append(random.nextInt(1000)).append(' ');
-                }
-                value.setLength(valueBytes);
-                producer.send(new ProducerRecord<>(TOPIC, (int) (i % partitions),
-                        String.format("key-%010d", i).getBytes(), value.toString().getBytes()),
+                producer.send(new ProducerRecord<>(TOPIC, data.partitionOf(i), data.key(i), data.value(i)),
                         (metadata, e) -> {
                             if (e != null) {
                                 failure.compareAndSet(null, e);
@@ -185,6 +222,32 @@ public final class Benchmark {
                             + " records and then nothing for a minute");
                 }
             }
+        }
+    }
+
+    private static void byteArrayConverters(Map<String, String> config) {
+        config.put("key.converter", ConnectorConfigs.BYTE_ARRAY_CONVERTER);
+        config.put("value.converter", ConnectorConfigs.BYTE_ARRAY_CONVERTER);
+        config.put("header.converter", ConnectorConfigs.BYTE_ARRAY_CONVERTER);
+    }
+
+    /** Waits until {@code topic} ends at {@link #records} records in all. */
+    private void awaitRecords(EmbeddedKafkaConnect connect, String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            long written = connect.admin().listOffsets(request).all().get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+            if (written >= records) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(topic + " holds " + written + " of " + records + " records after " + TIMEOUT);
+            }
+            Thread.sleep(20);
         }
     }
 

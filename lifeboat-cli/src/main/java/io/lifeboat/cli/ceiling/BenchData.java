@@ -1,0 +1,47 @@
+package io.lifeboat.cli.ceiling;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+
+/**
+ * The benchmark's data set, the same wherever it is made: record {@code i} goes to partition
+ * {@code i % partitions}, with key {@code key-<i>} and a text-like value (a small vocabulary, so it
+ * compresses as real payloads do) taken from a pool built once, so making a record costs no more
+ * than a from-memory source should.
+ */
+public final class BenchData {
+
+    private static final int POOL = 1_024;
+    private static final String[] WORDS = {"order", "payment", "customer", "shipped", "pending", "amount",
+            "currency", "EUR", "warehouse", "status", "2026-11-26T10:00:00Z", "id", "sku", "quantity", "discount", "null"};
+
+    private final int partitions;
+    private final byte[][] values;
+
+    public BenchData(int partitions, int valueBytes) {
+        this.partitions = partitions;
+        this.values = new byte[POOL][];
+        Random random = new Random(7);
+        for (int v = 0; v < POOL; v++) {
+            StringBuilder value = new StringBuilder(valueBytes + 32);
+            while (value.length() < valueBytes) {
+                value.append(WORDS[random.nextInt(WORDS.length)]).append(random.nextInt(1000)).append(' ');
+            }
+            value.setLength(valueBytes);
+            values[v] = value.toString().getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    public int partitionOf(long i) {
+        return (int) (i % partitions);
+    }
+
+    public byte[] key(long i) {
+        return String.format("key-%010d", i).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Shared, never to be modified. */
+    public byte[] value(long i) {
+        return values[(int) ((i * 31 + i / POOL) % POOL)];
+    }
+}
