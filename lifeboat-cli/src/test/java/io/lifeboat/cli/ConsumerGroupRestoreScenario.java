@@ -74,6 +74,13 @@ abstract class ConsumerGroupRestoreScenario {
         backup.put("metadata.interval.ms", "2000");
         kafka.configure(backup);
         kafka.progress().awaitBackupCaughtUp(prefix + "backup", originals, TIMEOUT);
+        // the backup takes a snapshot at start and every interval; its last one, on stop, is best effort
+        // (bounded by Connect's stop timeout), so wait for one a restore accepts while the backup runs
+        Map<String, String> probe = restoreConfig(kafka, prefix + "probe", storage, originals);
+        Await.condition("a metadata snapshot with the groups in the store", TIMEOUT, () ->
+                ConnectorValidation.errors(kafka.connect(), probe).getOrDefault("restore.consumer.groups", List.of())
+                        .isEmpty(), () -> "restore.consumer.groups is still refused: "
+                + ConnectorValidation.errors(kafka.connect(), probe).get("restore.consumer.groups"));
         kafka.progress().deleteConnector(prefix + "backup", TIMEOUT); // takes the last snapshot
         kafka.topics().deleteAndAwait(topics.all(), TIMEOUT);
         return originals;
