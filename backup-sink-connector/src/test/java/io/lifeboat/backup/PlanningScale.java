@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /**
  * What planning costs on a large backup set: a synthetic set of zero-byte segment objects (named by
@@ -62,9 +63,19 @@ final class PlanningScale {
     }
 
     static List<Figure> measure(Path root, List<TopicPartition> partitions) throws Exception {
+        return measure(root, partitions, figure -> { });
+    }
+
+    /** @param measured told of each figure as soon as it is measured (a later step may run out of heap) */
+    static List<Figure> measure(Path root, List<TopicPartition> partitions, Consumer<Figure> measured)
+            throws Exception {
         List<Figure> figures = new ArrayList<>();
+        Consumer<Figure> keep = figure -> {
+            figures.add(figure);
+            measured.accept(figure);
+        };
         try (FilesystemObjectStore store = new FilesystemObjectStore(root)) {
-            figures.add(step("restore task: BackupCatalog.loadPartitions + PartitionChain.of", () -> {
+            keep.accept(step("restore task: BackupCatalog.loadPartitions + PartitionChain.of", () -> {
                 BackupCatalog catalog = BackupCatalog.loadPartitions(store, LAYOUT, partitions);
                 List<PartitionChain> chains = new ArrayList<>();
                 for (TopicPartition tp : partitions) {
@@ -72,9 +83,9 @@ final class PlanningScale {
                 }
                 return List.of(catalog, chains);
             }));
-            figures.add(step("restore connector: BackupCatalog.load(topics)", () ->
+            keep.accept(step("restore connector: BackupCatalog.load(topics)", () ->
                     BackupCatalog.load(store, LAYOUT, Set.of(TOPIC))));
-            figures.add(step("backup task resuming: StoredChain.load (each partition)", () -> {
+            keep.accept(step("backup task resuming: StoredChain.load (each partition)", () -> {
                 List<StoredChain> chains = new ArrayList<>();
                 for (TopicPartition tp : partitions) {
                     chains.add(StoredChain.load(tp, store, LAYOUT));
@@ -128,9 +139,7 @@ final class PlanningScale {
         System.out.printf("%d segments in %d partition(s) ready in %d ms; max heap %.0f MB%n",
                 (long) perPartition * partitions, partitions, (System.nanoTime() - start) / 1_000_000,
                 Runtime.getRuntime().maxMemory() / 1e6);
-        for (Figure f : measure(root, tps)) {
-            System.out.println(f);
-        }
+        measure(root, tps, System.out::println);
     }
 
     private PlanningScale() {

@@ -23,5 +23,5 @@ class PlanningScaleTest {
         }
     }
 
-    static final long BYTES_PER_SEGMENT = 600; // measured: about 330 (restore catalog + chain), 120 (backup chain)
+    static final long BYTES_PER_SEGMENT = 200; // measured: about 105 (restore catalog + chain), 116 (backup chain)
 }

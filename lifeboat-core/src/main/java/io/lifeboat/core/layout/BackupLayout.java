@@ -43,7 +43,7 @@ public final class BackupLayout {
     private static final Pattern SNAPSHOT_NAME = Pattern.compile("(\\d{4}-\\d{2}-\\d{2})/(\\d{20})_([A-Za-z0-9._*+%-]+)\\.json");
 
     private static final Pattern SEGMENT_NAME = Pattern.compile(
-            "(\\d{20})-(\\d{20})_prev-(\\d{20}|none)_ts-(\\d+|none)-(\\d+|none)\\.avro");
+            "(\\d{20})-(\\d{20})_prev-(\\d{20}|none)_ts-(0|[1-9]\\d*|none)-(0|[1-9]\\d*|none)\\.avro");
     private static final Pattern PARTITION_FOLDER = Pattern.compile("\\d{6}");
     private static final Pattern GAP_NAME = Pattern.compile("(\\d{20})-(\\d{20})");
     private static final Pattern HIGH_WATER_NAME = Pattern.compile("[A-Za-z0-9._*+%-]+/task-\\d+");
@@ -201,7 +201,11 @@ public final class BackupLayout {
                         orNone(s.minTimestamp()), orNone(s.maxTimestamp()), SEGMENT_SUFFIX);
     }
 
-    /** The descriptor a segment key carries, or empty when the key is not a segment of this layout. */
+    /**
+     * The descriptor a segment key carries, or empty when the key is not a segment of this layout. Only
+     * the keys {@link #segmentKey} writes count (no leading zeros in a timestamp, say), so the key of a
+     * parsed descriptor is always {@code segmentKey(descriptor)}: the restore reads it under that key.
+     */
     public Optional<SegmentDescriptor> parseSegmentKey(String key) {
         if (!key.startsWith(prefix + SEGMENTS)) {
             return Optional.empty();

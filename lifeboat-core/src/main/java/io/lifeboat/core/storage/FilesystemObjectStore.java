@@ -25,6 +25,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * An {@link ObjectStore} in a folder: the object {@code a/b/c} is the file {@code root/a/b/c}.
@@ -45,7 +46,7 @@ import java.util.UUID;
 public final class FilesystemObjectStore implements ObjectStore {
 
     /** Orders keys like S3 does: by Unicode code point, which equals UTF-8 byte order. */
-    static final Comparator<String> KEY_ORDER = (a, b) -> {
+    public static final Comparator<String> KEY_ORDER = (a, b) -> {
         int i = 0;
         int j = 0;
         while (i < a.length() && j < b.length()) {
@@ -150,18 +151,26 @@ public final class FilesystemObjectStore implements ObjectStore {
     /** Still walks the whole prefix folder, but keeps (and sorts) only the keys after {@code startAfter}. */
     @Override
     public List<StoredObject> list(String prefix, String startAfter) throws IOException {
+        List<StoredObject> result = new ArrayList<>();
+        forEachObject(prefix, startAfter, result::add);
+        result.sort(Comparator.comparing(StoredObject::key, KEY_ORDER));
+        return result;
+    }
+
+    /** In the order the folders are walked; nothing is held but the walk's own state. */
+    @Override
+    public void forEachObject(String prefix, String startAfter, Consumer<StoredObject> each) throws IOException {
         Path start = root.resolve(validPrefixFolder(prefix));
         if (!Files.isDirectory(start)) {
-            return List.of();
+            return;
         }
-        List<StoredObject> result = new ArrayList<>();
         Files.walkFileTree(start, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (attrs.isRegularFile() && !file.getFileName().toString().startsWith(".")) {
                     String key = toKey(file);
                     if (key.startsWith(prefix) && KEY_ORDER.compare(key, startAfter) > 0) {
-                        result.add(new StoredObject(key, attrs.size()));
+                        each.accept(new StoredObject(key, attrs.size()));
                     }
                 }
                 return FileVisitResult.CONTINUE;
@@ -175,8 +184,6 @@ public final class FilesystemObjectStore implements ObjectStore {
                 throw e;
             }
         });
-        result.sort(Comparator.comparing(StoredObject::key, KEY_ORDER));
-        return result;
     }
 
     /**

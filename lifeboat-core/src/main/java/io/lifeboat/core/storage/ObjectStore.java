@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Where backup objects live. Keys are '/'-separated paths relative to the store's root (a bucket,
@@ -40,6 +41,17 @@ public interface ObjectStore extends AutoCloseable {
     default List<StoredObject> list(String prefix, String startAfter) throws IOException {
         return list(prefix).stream().filter(o -> FilesystemObjectStore.KEY_ORDER.compare(o.key(), startAfter) > 0)
                 .toList();
+    }
+
+    /**
+     * Hands every object of {@link #list(String, String)} to {@code each}, once, in no particular order,
+     * without holding the listing: S3 hands out a page of up to 1,000 keys at a time (in key order), the
+     * filesystem each file as it walks the folders, so a folder of a million segments never sits in
+     * memory as keys. A caller that needs key order sorts what it keeps. This default hands out
+     * {@link #list(String, String)}'s list.
+     */
+    default void forEachObject(String prefix, String startAfter, Consumer<StoredObject> each) throws IOException {
+        list(prefix, startAfter).forEach(each);
     }
 
     /**

@@ -37,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * An {@link ObjectStore} in an S3 bucket (AWS S3 or an S3-compatible store), on the AWS SDK for Java v2
@@ -278,15 +279,21 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public List<StoredObject> list(String prefix, String startAfter) throws IOException {
         List<StoredObject> result = new ArrayList<>();
+        forEachObject(prefix, startAfter, result::add);
+        return result;
+    }
+
+    /** Page by page, as the paginator fetches them (in key order): one page of keys in memory at a time. */
+    @Override
+    public void forEachObject(String prefix, String startAfter, Consumer<StoredObject> each) throws IOException {
         try {
             for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)
                     .startAfter(startAfter.isEmpty() ? null : startAfter)).contents()) {
-                result.add(new StoredObject(o.key(), o.size()));
+                each.accept(new StoredObject(o.key(), o.size()));
             }
         } catch (SdkException e) {
             throw failure("list", prefix + "*", S3Request.LIST_OBJECTS, null, e);
         }
-        return result;
     }
 
     @Override

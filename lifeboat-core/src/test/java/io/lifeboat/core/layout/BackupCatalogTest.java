@@ -115,8 +115,8 @@ class BackupCatalogTest {
 
         BackupCatalog whole = BackupCatalog.load(store, layout);
         assertEquals(List.of(gap), whole.partitions("orders").get(1).gaps());
-        assertEquals(List.of("set1/segments/orders/000001/notes.txt", "set1/gaps/orders/000001/not-a-gap"),
-                whole.unrecognized().stream().map(StoredObject::key).toList());
+        assertEquals(List.of("set1/gaps/orders/000001/not-a-gap", "set1/segments/orders/000001/notes.txt"),
+                whole.unrecognized().stream().map(StoredObject::key).toList(), "in key order");
 
         BackupCatalog order = BackupCatalog.load(store, layout, List.of("order"));
         assertEquals(1, order.partitions("order").get(0).gaps().size());

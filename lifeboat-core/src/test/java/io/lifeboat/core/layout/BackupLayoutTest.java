@@ -63,6 +63,15 @@ class BackupLayoutTest {
     }
 
     @Test
+    void onlyTheKeysTheLayoutWritesAreSegments() {
+        String written = "prod/cluster-a/segments/t/000001/00000000000000000001-00000000000000000002_prev-none_ts-";
+        assertTrue(layout.parseSegmentKey(written + "0-17.avro").isPresent());
+        assertTrue(layout.parseSegmentKey(written + "017-17.avro").isEmpty(), "a timestamp with a leading zero");
+        assertTrue(layout.parseSegmentKey(written + "none-017.avro").isEmpty(), "a timestamp with a leading zero");
+        assertEquals(written + "5-17.avro", layout.segmentKey(layout.parseSegmentKey(written + "5-17.avro").orElseThrow()));
+    }
+
+    @Test
     void partitionMarkersParseBack() {
         TopicPartition tp = new TopicPartition("a.b", 12);
         assertEquals("prod/cluster-a/partitions/a.b/000012", layout.partitionMarkerKey(tp));

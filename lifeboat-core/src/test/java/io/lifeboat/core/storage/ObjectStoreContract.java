@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 
@@ -91,6 +93,23 @@ public abstract class ObjectStoreContract {
         assertEquals(4, store().list(folder, base() + "a").size(), "before the prefix: from the start");
         assertEquals(List.of(), store().list(folder, folder + "9"), "after the last");
         assertEquals(store().list(folder), store().list(folder, ""));
+    }
+
+    @Test
+    void forEachObjectHandsOutEachObjectOfTheListingOnce() throws IOException {
+        String folder = base() + "each/";
+        for (String name : List.of("2", "10", "1", "3/x")) {
+            store().put(folder + name, new byte[name.length()]);
+        }
+        store().put(base() + "eachother", new byte[1]);
+        List<StoredObject> handed = new ArrayList<>();
+        store().forEachObject(folder, "", handed::add);
+        handed.sort(Comparator.comparing(StoredObject::key, FilesystemObjectStore.KEY_ORDER));
+        assertEquals(store().list(folder), handed, "each object once, in some order");
+        assertEquals(4, handed.size());
+        handed.clear();
+        store().forEachObject(folder, folder + "10", handed::add);
+        assertEquals(List.of(folder + "2", folder + "3/x"), keys(handed).stream().sorted().toList());
     }
 
     @Test
