@@ -1,4 +1,4 @@
-package io.lifeboat.cli.ceiling;
+package io.lifeboat.benchmarks.ceiling;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
@@ -10,6 +10,9 @@ import java.util.Random;
  * than a from-memory source should.
  */
 public final class BenchData {
+
+    /** Bytes of every key ({@code key-} and ten digits). */
+    public static final int KEY_BYTES = 14;
 
     private static final int POOL = 1_024;
     private static final String[] WORDS = {"order", "payment", "customer", "shipped", "pending", "amount",
