@@ -61,9 +61,9 @@ public final class BenchReport {
     /** Prints the tables: steady MB/s with the ratios, steady records/s, end to end seconds, peak heap. */
     public void print(PrintStream out) {
         out.println();
-        out.printf("Lifeboat benchmark: %,d records per value size, %d partitions, tasks.max %d, %s segments, "
-                + "all on this machine%n", settings.records(), settings.partitions(), settings.tasks(),
-                settings.compression());
+        out.printf("Lifeboat benchmark: %,d records per value size, %d partitions, tasks.max %d (and as many raw "
+                + "clients), %s segments, all on this machine%n", settings.records(), settings.partitions(),
+                settings.tasks(), settings.compression());
         if (!settings.restoreProducerOverrides().isEmpty()) {
             out.println("restore and from-memory source producer settings: " + settings.restoreProducerOverrides());
         }

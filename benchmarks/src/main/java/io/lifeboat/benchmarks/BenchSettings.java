@@ -11,7 +11,8 @@ import java.util.Map;
  * @param records                  records per value size
  * @param valueSizes               value sizes in bytes, measured in this order
  * @param stores                   store names ({@link BenchStore#NAMES}), measured in this order
- * @param tasks                    tasks.max of the backup, the restore and both ceiling connectors
+ * @param tasks                    tasks.max of the backup, the restore and both ceiling connectors, and the
+ *                                 number of raw producers and consumers (at most one per partition)
  * @param partitions               partitions of the benchmark topic
  * @param compression              segment.compression of the backup
  * @param restoreProducerOverrides producer overrides of the restore and the from-memory source

@@ -1,5 +1,6 @@
 package io.lifeboat.benchmarks;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -31,5 +32,5 @@ public interface BenchStore extends AutoCloseable {
     long storedBytes(String prefix) throws Exception;
 
     @Override
-    void close() throws Exception;
+    void close() throws IOException;
 }

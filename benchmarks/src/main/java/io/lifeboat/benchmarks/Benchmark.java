@@ -25,14 +25,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code ./lifeboat bench}: throughput and heap of a backup and of a restore, each next to the raw
- * Kafka client doing the same work and to Connect's own ceiling on the same worker, in one process on
- * one embedded cluster: the backup reads a topic as a raw consumer and a do-nothing sink connector
- * ({@link NullSinkConnector}) do, the restore writes it as a raw producer and a from-memory source
+ * Kafka clients doing the same work and to Connect's own ceiling on the same worker, in one process on
+ * one embedded cluster: the backup reads a topic as raw consumers and a do-nothing sink connector
+ * ({@link NullSinkConnector}) do, the restore writes it as raw producers and a from-memory source
  * connector ({@link MemorySourceConnector}) do, all with the same converters. Values are text-like
  * ({@link BenchData}), so they compress as real payloads do.
  *
- * <p>For each value size: the raw producer writes the topic, the raw consumer reads it, the do-nothing
- * sink reads it, the from-memory source writes the same records into a topic of its own; then, for
+ * <p>For each value size: raw producers write the topic, raw consumers read it (as many clients as the
+ * connectors have tasks, {@link RawClients}), the do-nothing sink reads it, the from-memory source
+ * writes the same records into a topic of its own; then, for
  * each store, the backup backs the topic up, the topic is deleted and the restore writes it back
  * (the next store's backup reads the restored topic). The four stages that do not touch a store are
  * measured once per value size and shared by its stores' rows.
@@ -126,16 +127,19 @@ public final class Benchmark {
 
         private StageResult rawProducer() throws Exception {
             AtomicLong acked = new AtomicLong();
-            RawClients clients = new RawClients(connect.bootstrapServers());
-            return meter.measure(Stage.RAW_PRODUCER, "Producing them with a raw producer (acks=all)", records,
-                    recordBytes, acked::get, () -> clients.produce(topic, data, records, acked));
+            return meter.measure(Stage.RAW_PRODUCER, "Producing them with raw producers (acks=all)", records,
+                    recordBytes, acked::get, () -> rawClients().produce(topic, data, records, acked));
         }
 
         private StageResult rawConsumer() throws Exception {
             AtomicLong seen = new AtomicLong();
-            RawClients clients = new RawClients(connect.bootstrapServers());
-            return meter.measure(Stage.RAW_CONSUMER, "Consuming them with a raw consumer", records, recordBytes,
-                    seen::get, () -> clients.consume(topic, partitions, records, seen));
+            return meter.measure(Stage.RAW_CONSUMER, "Consuming them with raw consumers", records, recordBytes,
+                    seen::get, () -> rawClients().consume(topic, seen));
+        }
+
+        /** As many raw clients as the connectors have tasks. */
+        private RawClients rawClients() {
+            return new RawClients(connect.bootstrapServers(), partitions, settings.tasks());
         }
 
         private StageResult nullSink(Map<TopicPartition, Long> ends) throws Exception {

@@ -78,6 +78,9 @@ public final class ProgressSampler implements AutoCloseable {
     /** Stops sampling, takes a last sample and returns them all in time order. */
     public List<ProgressSample> stop() throws Exception {
         close();
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException("interrupted while stopping the progress sampler");
+        }
         if (failure.get() != null) {
             throw new IllegalStateException("Could not watch the stage's progress: " + failure.get(), failure.get());
         }
@@ -89,8 +92,12 @@ public final class ProgressSampler implements AutoCloseable {
 
     /** Stops sampling; waits for a sample under way (not interrupted: a client interrupted mid-call fails). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
-        thread.join();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -20,22 +20,29 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The raw Kafka clients the connectors are held against: a producer (acks=all, the batch settings the
- * restore uses) writing the data set, and a read_committed consumer reading it back. Each counts its
- * progress in an {@link AtomicLong} for the sampler.
+ * The raw Kafka clients the connectors are held against, as many as the connectors have tasks, each
+ * on a thread of its own with the partitions dealt round-robin (as the from-memory source and the
+ * restore deal them): producers (acks=all, the batch settings the restore uses) writing the data
+ * set, and read_committed consumers reading it back. They count their progress in an
+ * {@link AtomicLong} for the sampler.
  */
 final class RawClients {
 
     private static final long STALL_NANOS = 60_000_000_000L;
 
     private final String bootstrapServers;
+    private final int partitions;
+    private final int clients;
 
-    RawClients(String bootstrapServers) {
+    /** {@code clients} clients (at most one per partition) on a topic of {@code partitions} partitions. */
+    RawClients(String bootstrapServers, int partitions, int clients) {
         this.bootstrapServers = bootstrapServers;
+        this.partitions = partitions;
+        this.clients = Math.min(clients, partitions);
     }
 
     /** Writes records 0 to {@code records - 1} of {@code data} into {@code topic}; {@code acked} counts acknowledgements. */
-    void produce(String topic, BenchData data, long records, AtomicLong acked) {
+    void produce(String topic, BenchData data, long records, AtomicLong acked) throws Exception {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -44,50 +51,95 @@ final class RawClients {
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         AtomicReference<Exception> failure = new AtomicReference<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
-            for (long i = 0; i < records && failure.get() == null; i++) {
-                producer.send(new ProducerRecord<>(topic, data.partitionOf(i), data.key(i), data.value(i)),
-                        (metadata, e) -> {
-                            if (e != null) {
-                                failure.compareAndSet(null, e);
-                            } else {
-                                acked.incrementAndGet();
-                            }
-                        });
+        inParallel("producer", client -> {
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
+                for (long i = 0; i < records && failure.get() == null; i++) {
+                    int partition = data.partitionOf(i);
+                    if (partition % clients != client) {
+                        continue;
+                    }
+                    producer.send(new ProducerRecord<>(topic, partition, data.key(i), data.value(i)), (metadata, e) -> {
+                        if (e != null) {
+                            failure.compareAndSet(null, e);
+                        } else {
+                            acked.incrementAndGet();
+                        }
+                    });
+                }
+                producer.flush();
             }
-            producer.flush();
-        }
+        });
         if (failure.get() != null) {
             throw new IllegalStateException("The raw producer could not write every record, so the benchmark has "
                     + "nothing to compare with: " + failure.get(), failure.get());
         }
     }
 
-    /** Reads {@code records} records from the {@code partitions} partitions of {@code topic}; {@code seen} counts them. */
-    void consume(String topic, int partitions, long records, AtomicLong seen) {
+    /** Reads {@code topic} from its beginning to the end offsets it has now; {@code seen} counts the records. */
+    void consume(String topic, AtomicLong seen) throws Exception {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-            List<TopicPartition> assignment = new ArrayList<>();
-            for (int p = 0; p < partitions; p++) {
-                assignment.add(new TopicPartition(topic, p));
-            }
-            consumer.assign(assignment);
-            consumer.seekToBeginning(assignment);
-            long lastProgress = System.nanoTime();
-            while (seen.get() < records) {
-                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofSeconds(1));
-                seen.addAndGet(batch.count());
-                if (!batch.isEmpty()) {
-                    lastProgress = System.nanoTime();
-                } else if (System.nanoTime() - lastProgress > STALL_NANOS) {
-                    throw new IllegalStateException("The raw consumer read " + seen.get() + " of " + records
-                            + " records and then nothing for a minute");
+        inParallel("consumer", client -> {
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+                List<TopicPartition> assignment = new ArrayList<>();
+                for (int p = client; p < partitions; p += clients) {
+                    assignment.add(new TopicPartition(topic, p));
+                }
+                consumer.assign(assignment);
+                consumer.seekToBeginning(assignment);
+                Map<TopicPartition, Long> ends = consumer.endOffsets(assignment);
+                long lastProgress = System.nanoTime();
+                while (!reachedEnd(consumer, ends)) {
+                    ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofSeconds(1));
+                    seen.addAndGet(batch.count());
+                    if (!batch.isEmpty()) {
+                        lastProgress = System.nanoTime();
+                    } else if (System.nanoTime() - lastProgress > STALL_NANOS) {
+                        throw new IllegalStateException("A raw consumer of " + assignment + " stopped short of "
+                                + ends + " and read nothing for a minute");
+                    }
                 }
             }
+        });
+    }
+
+    private static boolean reachedEnd(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> ends) {
+        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+            if (consumer.position(end.getKey()) < end.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private interface ClientWork {
+        void run(int client) throws Exception;
+    }
+
+    /** Runs {@code work} for every client on a thread of its own; rethrows the first failure. */
+    private void inParallel(String what, ClientWork work) throws Exception {
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            Thread thread = new Thread(() -> {
+                try {
+                    work.run(client);
+                } catch (Exception e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "bench-raw-" + what + "-" + c);
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
         }
     }
 }

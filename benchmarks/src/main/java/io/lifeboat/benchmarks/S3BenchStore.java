@@ -3,6 +3,7 @@ package io.lifeboat.benchmarks;
 import io.lifeboat.core.storage.S3ProxyServer;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -41,7 +42,7 @@ final class S3BenchStore implements BenchStore {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         s3.close();
     }
 }
