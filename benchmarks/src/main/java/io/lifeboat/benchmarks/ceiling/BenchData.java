@@ -39,8 +39,22 @@ public final class BenchData {
         return (int) (i % partitions);
     }
 
+    /**
+     * {@code key-} and {@code i} in ten digits, zero-padded ({@code i} below 10^10), built without
+     * {@link String#format} (which would cost a small-record source more than the worker does).
+     */
     public byte[] key(long i) {
-        return String.format("key-%010d", i).getBytes(StandardCharsets.UTF_8);
+        byte[] key = new byte[KEY_BYTES];
+        key[0] = 'k';
+        key[1] = 'e';
+        key[2] = 'y';
+        key[3] = '-';
+        long rest = i;
+        for (int d = KEY_BYTES - 1; d >= 4; d--) {
+            key[d] = (byte) ('0' + rest % 10);
+            rest /= 10;
+        }
+        return key;
     }
 
     /** Shared, never to be modified. */
