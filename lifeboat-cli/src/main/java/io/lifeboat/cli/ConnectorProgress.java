@@ -39,7 +39,7 @@ public final class ConnectorProgress {
      * an offset past the partition's last record: everything before it is durable in the store.
      */
     public void awaitBackupCaughtUp(String name, Collection<TopicSnapshot> snapshots, Duration timeout) throws Exception {
-        Map<TopicPartition, Long> needed = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+        Map<TopicPartition, Long> needed = new HashMap<>();
         for (TopicSnapshot snapshot : snapshots) {
             snapshot.partitions().forEach((partition, records) -> {
                 if (!records.isEmpty()) {
@@ -47,22 +47,45 @@ public final class ConnectorProgress {
                 }
             });
         }
+        awaitCommitted(name, needed, timeout);
+    }
+
+    /**
+     * Waits until the sink connector {@code name} has committed, for every partition of {@code needed},
+     * at least the offset given (such as the partition's end offset): for a backup, everything before it
+     * is durable in the store. Holds no records, so it suits topics too large to snapshot.
+     */
+    public void awaitCommitted(String name, Map<TopicPartition, Long> needed, Duration timeout) throws Exception {
+        Map<TopicPartition, Long> sorted = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+        sorted.putAll(needed);
         AtomicReference<String> state = new AtomicReference<>("no offsets committed yet");
-        Await.condition("backup connector " + name + " to commit offsets past the last record of every partition",
+        Await.condition("connector " + name + " to commit offsets past the last record of every partition",
                 timeout, () -> {
                     failIfFailed(name);
-                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("connect-" + name)
-                            .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+                    Map<TopicPartition, Long> committed = committedOffsets(name);
                     List<String> behind = new ArrayList<>();
-                    needed.forEach((tp, offset) -> {
-                        OffsetAndMetadata c = committed.get(tp);
-                        if (c == null || c.offset() < offset) {
-                            behind.add(tp + " at " + (c == null ? "none" : c.offset()) + " of " + offset);
+                    sorted.forEach((tp, offset) -> {
+                        Long c = committed.get(tp);
+                        if (c == null || c < offset) {
+                            behind.add(tp + " at " + (c == null ? "none" : c) + " of " + offset);
                         }
                     });
                     state.set(behind.size() + " partitions behind: " + behind);
                     return behind.isEmpty();
                 }, state::get);
+    }
+
+    /** The offsets the sink connector {@code name} has committed (its consumer group {@code connect-<name>}). */
+    public Map<TopicPartition, Long> committedOffsets(String name) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("connect-" + name)
+                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        committed.forEach((tp, c) -> {
+            if (c != null) {
+                offsets.put(tp, c.offset());
+            }
+        });
+        return offsets;
     }
 
     /** Waits until a task of connector {@code name} is FAILED and returns its stack trace. */

@@ -95,12 +95,17 @@ public final class EmbeddedKafkaConnect implements AutoCloseable {
 
     /** Starts the cluster; Kafka's storage formatter prints to stdout, which would clutter a report. */
     public static EmbeddedKafkaConnect startQuietly(Path pluginPath) {
+        return startQuietly(pluginPath, Map.of());
+    }
+
+    /** As {@link #startQuietly(Path)}, with more worker settings. */
+    public static EmbeddedKafkaConnect startQuietly(Path pluginPath, Map<String, String> extraWorkerProps) {
         // Initialise logging first: a console appender created now would keep the muted stream for good.
         LoggerFactory.getLogger(EmbeddedKafkaConnect.class).debug("Starting the embedded cluster");
         PrintStream stdout = System.out;
         System.setOut(new PrintStream(OutputStream.nullOutputStream()));
         try {
-            return start(pluginPath);
+            return start(pluginPath, extraWorkerProps);
         } finally {
             System.setOut(stdout);
         }

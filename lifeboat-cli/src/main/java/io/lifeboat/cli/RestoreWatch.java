@@ -66,14 +66,30 @@ public final class RestoreWatch {
      */
     public Completion awaitComplete(String name, Collection<TopicSnapshot> originals, Map<String, String> renamed,
                                     Duration timeout) throws Exception {
-        Map<String, Long> needed = new TreeMap<>(); // "topic-partition" of the original -> records
+        Map<TopicPartition, Long> records = new HashMap<>();
         for (TopicSnapshot snapshot : originals) {
-            snapshot.partitions().forEach((partition, records) -> {
-                if (!records.isEmpty()) {
-                    needed.put(snapshot.topic() + "-" + partition, (long) records.size());
-                }
-            });
+            snapshot.partitions().forEach((partition, held) -> records.put(
+                    new TopicPartition(snapshot.topic(), partition), (long) held.size()));
         }
+        return awaitComplete(name, records, renamed, timeout);
+    }
+
+    /**
+     * Waits for a restore of backed-up partitions that held {@code records} records each (empty ones
+     * are not awaited). Holds no records, so it suits topics too large to snapshot.
+     *
+     * @param renamed target topic by backed-up topic, for topics restored under another name
+     */
+    public Completion awaitComplete(String name, Map<TopicPartition, Long> records, Map<String, String> renamed,
+                                    Duration timeout) throws Exception {
+        Map<String, Long> needed = new TreeMap<>(); // "topic-partition" of the original -> records
+        Map<TopicPartition, Long> targets = new HashMap<>(); // target partition -> records
+        records.forEach((tp, count) -> {
+            if (count > 0) {
+                needed.put(tp.topic() + "-" + tp.partition(), count);
+                targets.put(new TopicPartition(renamed.getOrDefault(tp.topic(), tp.topic()), tp.partition()), count);
+            }
+        });
         AtomicReference<String> state = new AtomicReference<>("nothing seen yet");
         long[] allRecordsSince = {0};
         return Await.result("restore connector " + name + " to finish", timeout, () -> {
@@ -89,7 +105,7 @@ public final class RestoreWatch {
             if (pending.isEmpty()) {
                 return Optional.of(Completion.SOURCE_OFFSETS);
             }
-            List<String> missing = shortTargets(originals, renamed, needed);
+            List<String> missing = shortTargets(targets);
             state.set(pending.size() + " partitions without complete=true in their source offset " + pending
                     + "; target partitions short of records: " + missing
                     + "; GET /connectors/" + name + "/offsets answered " + abbreviate(lastAnswer));
@@ -125,21 +141,9 @@ public final class RestoreWatch {
     }
 
     /** Target partitions whose end offset is below the original's record count. */
-    private List<String> shortTargets(Collection<TopicSnapshot> originals, Map<String, String> renamed,
-                                      Map<String, Long> needed) throws Exception {
+    private List<String> shortTargets(Map<TopicPartition, Long> expected) throws Exception {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        Map<TopicPartition, Long> expected = new HashMap<>();
-        for (TopicSnapshot snapshot : originals) {
-            String target = renamed.getOrDefault(snapshot.topic(), snapshot.topic());
-            for (int partition : snapshot.partitions().keySet()) {
-                Long records = needed.get(snapshot.topic() + "-" + partition);
-                if (records != null) {
-                    TopicPartition tp = new TopicPartition(target, partition);
-                    request.put(tp, OffsetSpec.latest());
-                    expected.put(tp, records);
-                }
-            }
-        }
+        expected.keySet().forEach(tp -> request.put(tp, OffsetSpec.latest()));
         List<String> result = new ArrayList<>();
         Map<TopicPartition, ListOffsetsResultInfo> ends;
         try {

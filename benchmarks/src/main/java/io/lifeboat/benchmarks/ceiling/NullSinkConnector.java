@@ -1,4 +1,4 @@
-package io.lifeboat.cli.ceiling;
+package io.lifeboat.benchmarks.ceiling;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -32,6 +32,10 @@ public final class NullSinkConnector extends SinkConnector {
         return NullSinkTask.class;
     }
 
+    /**
+     * {@code tasks.max} identical tasks: as for any sink (the backup too), the worker's consumer group
+     * splits the topic's partitions among them.
+     */
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
         return Collections.nCopies(maxTasks, props);

@@ -1,4 +1,4 @@
-package io.lifeboat.cli.ceiling;
+package io.lifeboat.benchmarks.ceiling;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;

@@ -1,4 +1,4 @@
-package io.lifeboat.cli.ceiling;
+package io.lifeboat.benchmarks.ceiling;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
@@ -10,6 +10,9 @@ import java.util.Random;
  * than a from-memory source should.
  */
 public final class BenchData {
+
+    /** Bytes of every key ({@code key-} and ten digits). */
+    public static final int KEY_BYTES = 14;
 
     private static final int POOL = 1_024;
     private static final String[] WORDS = {"order", "payment", "customer", "shipped", "pending", "amount",
@@ -36,8 +39,22 @@ public final class BenchData {
         return (int) (i % partitions);
     }
 
+    /**
+     * {@code key-} and {@code i} in ten digits, zero-padded ({@code i} below 10^10), built without
+     * {@link String#format} (which would cost a small-record source more than the worker does).
+     */
     public byte[] key(long i) {
-        return String.format("key-%010d", i).getBytes(StandardCharsets.UTF_8);
+        byte[] key = new byte[KEY_BYTES];
+        key[0] = 'k';
+        key[1] = 'e';
+        key[2] = 'y';
+        key[3] = '-';
+        long rest = i;
+        for (int d = KEY_BYTES - 1; d >= 4; d--) {
+            key[d] = (byte) ('0' + rest % 10);
+            rest /= 10;
+        }
+        return key;
     }
 
     /** Shared, never to be modified. */
