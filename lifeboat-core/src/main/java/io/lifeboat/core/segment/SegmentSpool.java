@@ -5,7 +5,6 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -63,9 +62,7 @@ public final class SegmentSpool implements AutoCloseable {
                     + " arrived after offset " + lastOffset);
         }
         encoder.encode(record);
-        DataOutputStream out = openFiles.writer(this);
-        out.writeInt(encoder.length());
-        encoder.writeTo(out);
+        openFiles.writer(this).writeFramed(encoder.bytes(), encoder.length());
         if (count == 0) {
             firstOffset = record.offset();
         }
