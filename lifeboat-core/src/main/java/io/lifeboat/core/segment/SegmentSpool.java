@@ -13,10 +13,10 @@ import java.nio.file.Path;
 
 /**
  * The open segment of one partition, kept in a local spool file as length-prefixed Avro datums
- * until it is closed into a segment file. Memory use is a small write buffer, whatever the
- * segment's size, so a task can hold many partitions; the spool files of a task share one
- * {@link OpenSpoolFiles}, which bounds how many of them are open at once. Records must arrive in
- * ascending offset order.
+ * until it is closed into a segment file. Memory use is a write buffer while its file is open,
+ * whatever the segment's size, so a task can hold many partitions; the spool files of a task share
+ * one {@link OpenSpoolFiles}, which bounds how many of them are open at once and the bytes of their
+ * buffers. Records must arrive in ascending offset order.
  */
 public final class SegmentSpool implements AutoCloseable {
 

@@ -54,11 +54,17 @@ final class SpoolFileWriter {
         buffer.clear();
     }
 
-    /** Flushes and closes the file; the buffer may then be lent to another writer. */
-    ByteBuffer close() throws IOException {
+    /** Flushes and closes the file, also when flushing fails; the buffer may then be lent to another writer. */
+    void close() throws IOException {
         try (channel) {
             flush();
+        } finally {
+            buffer.clear();
         }
+    }
+
+    /** The buffer this writer was lent. */
+    ByteBuffer buffer() {
         return buffer;
     }
 

@@ -19,6 +19,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SegmentSpoolTest {
 
@@ -32,8 +33,10 @@ class SegmentSpoolTest {
     private static List<BackupRecord> recordsAroundTheBufferSize(TopicPartition partition) {
         Random random = new Random(11);
         List<BackupRecord> records = new ArrayList<>();
-        int[] sizes = {0, 1, OpenSpoolFiles.WRITE_BUFFER - 40, OpenSpoolFiles.WRITE_BUFFER - 4, OpenSpoolFiles.WRITE_BUFFER,
-                OpenSpoolFiles.WRITE_BUFFER + 1, 3 * OpenSpoolFiles.WRITE_BUFFER + 5, 7, 1000, 2 * OpenSpoolFiles.WRITE_BUFFER};
+        int large = OpenSpoolFiles.WRITE_BUFFER;
+        int small = OpenSpoolFiles.SMALL_WRITE_BUFFER;
+        int[] sizes = {0, 1, large - 40, large - 4, large, large + 1, 3 * large + 5, 7, 1000, 2 * large,
+                small - 40, small - 4, small, small + 1, 3 * small + 5};
         long offset = 10;
         for (int round = 0; round < 3; round++) {
             for (int size : sizes) {
@@ -74,6 +77,49 @@ class SegmentSpoolTest {
             assertEquals(encodings(mine), replay(a));
             assertEquals(encodings(theirs), replay(b));
         }
+    }
+
+    @Test
+    void manyOpenSpoolsKeepTheirRecordsWithinTheBufferBound() throws IOException {
+        OpenSpoolFiles openFiles = new OpenSpoolFiles(OpenSpoolFiles.DEFAULT_MAX_OPEN);
+        int count = OpenSpoolFiles.DEFAULT_MAX_OPEN + 20; // more than may be open: the eldest are closed and reopened
+        List<SegmentSpool> spools = new ArrayList<>();
+        List<List<BackupRecord>> written = new ArrayList<>();
+        RecordEncoder encoder = new RecordEncoder();
+        try {
+            for (int p = 0; p < count; p++) {
+                TopicPartition partition = new TopicPartition("wide", p);
+                spools.add(new SegmentSpool(dir, partition, -1, 0, openFiles));
+                written.add(p % 16 == 0 ? recordsAroundTheBufferSize(partition) : smallRecords(partition));
+            }
+            for (int round = 0; round < 45; round++) {
+                for (int p = 0; p < count; p++) {
+                    if (round < written.get(p).size()) {
+                        spools.get(p).append(written.get(p).get(round), encoder);
+                    }
+                }
+                assertTrue(openFiles.bufferBytes() <= OpenSpoolFiles.MAX_BUFFER_BYTES,
+                        openFiles.bufferBytes() + " bytes of write buffers");
+            }
+            assertEquals(OpenSpoolFiles.DEFAULT_MAX_OPEN, openFiles.openCount());
+            for (int p = 0; p < count; p++) {
+                assertEquals(encodings(written.get(p)), replay(spools.get(p)), "partition " + p);
+            }
+            assertTrue(openFiles.bufferBytes() <= OpenSpoolFiles.MAX_BUFFER_BYTES);
+        } finally {
+            for (SegmentSpool spool : spools) {
+                spool.close();
+            }
+        }
+    }
+
+    private static List<BackupRecord> smallRecords(TopicPartition partition) {
+        List<BackupRecord> records = new ArrayList<>();
+        for (int i = 0; i < 45; i++) {
+            records.add(new BackupRecord(partition.topic(), partition.partition(), i, null, TimestampType.NO_TIMESTAMP_TYPE,
+                    null, new byte[i * 37], List.of()));
+        }
+        return records;
     }
 
     @Test
