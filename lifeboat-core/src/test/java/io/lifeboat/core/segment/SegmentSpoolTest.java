@@ -181,11 +181,8 @@ class SegmentSpoolTest {
 
     private static List<ByteBuffer> replay(SegmentSpool spool) throws IOException {
         List<ByteBuffer> replayed = new ArrayList<>();
-        spool.forEachEncoded(datum -> {
-            byte[] copy = new byte[datum.remaining()];
-            datum.get(copy);
-            replayed.add(ByteBuffer.wrap(copy));
-        });
+        spool.forEachEncoded((bytes, offset, length) ->
+                replayed.add(ByteBuffer.wrap(java.util.Arrays.copyOfRange(bytes, offset, offset + length))));
         return replayed;
     }
 }
