@@ -12,8 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Makes a spooled segment durable: encodes it into a segment file next to the spool, uploads it
- * under its key, and removes the local file. When {@link #publish} returns, the segment is in the
+ * Makes a spooled segment durable: encodes it into a segment file next to the spool and hands that
+ * file to the store under its key ({@link ObjectStore#putMoving}: a filesystem store on the same file
+ * system moves it into place instead of writing it again; the local file is removed either way). When {@link #publish} returns, the segment is in the
  * store; when it throws, nothing was claimed and the spool is left as it was. A failure of the
  * store is an {@link IOException} (retried); a failure of the local spool is fatal. Called from the
  * uploader threads at once ({@link SegmentUploader}): it keeps no state of a segment between calls
@@ -46,7 +47,7 @@ final class SegmentPublisher {
         try {
             long size = Files.size(file);
             SegmentDescriptor segment = spool.descriptor();
-            store.put(layout.segmentKey(segment), file);
+            store.putMoving(layout.segmentKey(segment), file);
             counted(spool.recordCount(), size);
             return segment;
         } finally {

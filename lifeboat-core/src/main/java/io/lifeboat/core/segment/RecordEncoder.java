@@ -5,7 +5,6 @@ import org.apache.avro.io.EncoderFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 
 /**
  * Turns a {@link BackupRecord} into its Avro datum bytes. One instance per task (not thread-safe):
@@ -29,8 +28,9 @@ public final class RecordEncoder {
         return buffer.size();
     }
 
-    void writeTo(OutputStream out) throws IOException {
-        out.write(buffer.array(), 0, buffer.size());
+    /** The encoded bytes, from index 0 to {@link #length()}; valid until the next call of {@link #encode}. */
+    byte[] bytes() {
+        return buffer.array();
     }
 
     private static final class ExposedBuffer extends ByteArrayOutputStream {

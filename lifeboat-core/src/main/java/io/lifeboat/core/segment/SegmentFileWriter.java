@@ -1,9 +1,10 @@
 package io.lifeboat.core.segment;
 
 import io.lifeboat.core.layout.SegmentDescriptor;
+import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.Encoder;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -45,12 +46,13 @@ public final class SegmentFileWriter {
         CrcCountingOutputStream counting = new CrcCountingOutputStream(
                 new BufferedOutputStream(Files.newOutputStream(target), 65536));
         long headerLength;
-        try (DataFileWriter<GenericRecord> writer = newWriter(meta)) {
+        try (DataFileWriter<EncodedDatum> writer = newWriter(meta)) {
             writer.create(SegmentFormat.SCHEMA_V1, counting, sync);
             writer.flush();
             headerLength = counting.count();
             counting.startChecksum();
-            spool.forEachEncoded(writer::appendEncoded);
+            EncodedDatum datum = new EncodedDatum();
+            spool.forEachEncoded((bytes, offset, length) -> writer.append(datum.of(bytes, offset, length)));
         } finally {
             counting.close();
         }
@@ -66,8 +68,8 @@ public final class SegmentFileWriter {
         return segment;
     }
 
-    private DataFileWriter<GenericRecord> newWriter(Map<String, String> meta) {
-        DataFileWriter<GenericRecord> writer = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(SegmentFormat.SCHEMA_V1));
+    private DataFileWriter<EncodedDatum> newWriter(Map<String, String> meta) {
+        DataFileWriter<EncodedDatum> writer = new DataFileWriter<>(new EncodedDatumWriter());
         writer.setCodec(compression.codec());
         writer.setSyncInterval(BLOCK_SIZE);
         meta.forEach(writer::setMeta);
@@ -76,7 +78,7 @@ public final class SegmentFileWriter {
 
     private byte[] header(Map<String, String> meta, byte[] sync) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataFileWriter<GenericRecord> writer = newWriter(meta)) {
+        try (DataFileWriter<EncodedDatum> writer = newWriter(meta)) {
             writer.create(SegmentFormat.SCHEMA_V1, bytes, sync);
             writer.flush();
         }
@@ -93,6 +95,35 @@ public final class SegmentFileWriter {
         meta.put(SegmentFormat.META_RECORD_COUNT, Long.toString(count));
         meta.put(SegmentFormat.META_CRC32C, crc);
         return meta;
+    }
+
+    /** One record's datum as the spool holds it: already the Avro encoding of a {@link SegmentFormat#SCHEMA_V1} record. */
+    private static final class EncodedDatum {
+        private byte[] bytes;
+        private int offset;
+        private int length;
+
+        EncodedDatum of(byte[] bytes, int offset, int length) {
+            this.bytes = bytes;
+            this.offset = offset;
+            this.length = length;
+            return this;
+        }
+    }
+
+    /**
+     * Writes an {@link EncodedDatum} as it is: the bytes Avro's {@code appendEncoded} would add to the
+     * block, without the copy into a fresh array it makes of every datum handed over in a buffer.
+     */
+    private static final class EncodedDatumWriter implements DatumWriter<EncodedDatum> {
+        @Override
+        public void setSchema(Schema schema) {
+        }
+
+        @Override
+        public void write(EncodedDatum datum, Encoder out) throws IOException {
+            out.writeFixed(datum.bytes, datum.offset, datum.length);
+        }
     }
 
     /** Counts bytes written and, once started, feeds them to a CRC-32C. */

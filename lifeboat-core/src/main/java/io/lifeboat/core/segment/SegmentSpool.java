@@ -3,23 +3,24 @@ package io.lifeboat.core.segment;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import org.apache.kafka.common.TopicPartition;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * The open segment of one partition, kept in a local spool file as length-prefixed Avro datums
- * until it is closed into a segment file. Memory use is a small write buffer, whatever the
- * segment's size, so a task can hold many partitions; the spool files of a task share one
- * {@link OpenSpoolFiles}, which bounds how many of them are open at once. Records must arrive in
- * ascending offset order.
+ * until it is closed into a segment file. Memory use is a write buffer while its file is open,
+ * whatever the segment's size, so a task can hold many partitions; the spool files of a task share
+ * one {@link OpenSpoolFiles}, which bounds how many of them are open at once and the bytes of their
+ * buffers. Records must arrive in ascending offset order.
  */
 public final class SegmentSpool implements AutoCloseable {
+
+    /** Bytes read from the spool file at a time when it is replayed (once per segment). */
+    static final int READ_BUFFER = 256 * 1024;
 
     private final TopicPartition partition;
     private final long previousLastOffset;
@@ -63,9 +64,7 @@ public final class SegmentSpool implements AutoCloseable {
                     + " arrived after offset " + lastOffset);
         }
         encoder.encode(record);
-        DataOutputStream out = openFiles.writer(this);
-        out.writeInt(encoder.length());
-        encoder.writeTo(out);
+        openFiles.writer(this).writeFramed(encoder.bytes(), encoder.length());
         if (count == 0) {
             firstOffset = record.offset();
         }
@@ -118,22 +117,37 @@ public final class SegmentSpool implements AutoCloseable {
                 previousLastOffset, minTimestamp, maxTimestamp);
     }
 
-    /** Replays the encoded records, in order, to {@code sink}. Flushes and closes the writer first. */
+    /**
+     * Replays the encoded records, in order, to {@code sink}. Flushes and closes the writer first. The
+     * file is read in chunks of {@link #READ_BUFFER} bytes and each datum is handed over where it lies
+     * in the chunk, not copied (one bigger than a chunk gets a buffer of its own).
+     */
     void forEachEncoded(EncodedRecordSink sink) throws IOException {
         openFiles.release(this);
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 65536))) {
-            byte[] buffer = new byte[8192];
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER).flip();
             for (long i = 0; i < count; i++) {
-                int length = in.readInt();
-                if (buffer.length < length) {
-                    buffer = new byte[Math.max(length, buffer.length * 2)];
-                }
-                in.readFully(buffer, 0, length);
-                sink.accept(ByteBuffer.wrap(buffer, 0, length));
+                buffer = readable(in, buffer, Integer.BYTES);
+                int length = buffer.getInt();
+                buffer = readable(in, buffer, length);
+                sink.accept(buffer.array(), buffer.arrayOffset() + buffer.position(), length);
+                buffer.position(buffer.position() + length);
             }
-        } catch (EOFException e) {
-            throw new IOException("spool file " + file + " of " + partition + " ended early", e);
         }
+    }
+
+    /** {@code buffer}, or a bigger one, with at least {@code bytes} bytes left to get, read from {@code in}. */
+    private ByteBuffer readable(FileChannel in, ByteBuffer buffer, int bytes) throws IOException {
+        if (buffer.remaining() >= bytes) {
+            return buffer;
+        }
+        ByteBuffer target = buffer.capacity() >= bytes ? buffer.compact() : ByteBuffer.allocate(bytes).put(buffer);
+        while (target.position() < bytes) {
+            if (in.read(target) < 0) {
+                throw new IOException("spool file " + file + " of " + partition + " ended early");
+            }
+        }
+        return target.flip();
     }
 
     /** Deletes the spool file. */
@@ -146,8 +160,9 @@ public final class SegmentSpool implements AutoCloseable {
         }
     }
 
+    /** Takes one record's datum, {@code bytes[offset, offset + length)}, valid only during the call. */
     @FunctionalInterface
     interface EncodedRecordSink {
-        void accept(ByteBuffer datum) throws IOException;
+        void accept(byte[] bytes, int offset, int length) throws IOException;
     }
 }

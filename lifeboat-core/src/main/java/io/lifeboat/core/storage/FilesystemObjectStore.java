@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -19,6 +20,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,7 +36,9 @@ import java.util.function.Consumer;
  * <p>Guarantees, on a local POSIX file system:
  * <ul>
  *   <li>atomic publication: content is written to a hidden temporary file ({@code .<name>.<uuid>.tmp})
- *       in the target's folder, fsynced, then renamed over the target with {@code ATOMIC_MOVE};</li>
+ *       in the target's folder, fsynced, then renamed over the target with {@code ATOMIC_MOVE};
+ *       {@link #putMoving} fsyncs the given file and renames it to that temporary file instead of
+ *       copying it, when both are on the same file system (it copies otherwise);</li>
  *   <li>durability: the folder is fsynced after the rename (and new folders after their creation),
  *       where the platform allows fsync on folders;</li>
  *   <li>listings are sorted by key in code-point (that is, UTF-8 byte) order and never show files whose
@@ -80,18 +85,82 @@ public final class FilesystemObjectStore implements ObjectStore {
         Path target = resolveKey(key);
         Path tmp = createTempSibling(target);
         try {
-            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
-                 FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                long size = in.size();
-                long position = 0;
-                while (position < size) {
-                    position += out.transferFrom(in, position, size - position);
-                }
-                out.force(true);
-            }
+            copy(file, tmp);
             publish(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Copies {@code file}'s content into the existing {@code tmp} and fsyncs it. */
+    private static void copy(Path file, Path tmp) throws IOException {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            long size = in.size();
+            long position = 0;
+            while (position < size) {
+                position += out.transferFrom(in, position, size - position);
+            }
+            out.force(true);
+        }
+    }
+
+    /**
+     * Moves {@code file} into the store instead of copying it when it is on the same file system: it is
+     * fsynced where it is, given the permissions (and group) a new file in the target's folder gets, so
+     * that a moved object is no less readable than a copied one, renamed to the hidden temporary file,
+     * then published as {@link #put(String, Path)} publishes. Where a rename cannot do it (another file
+     * system, a group the worker's user may not give), the content is copied and the file deleted.
+     */
+    @Override
+    public void putMoving(String key, Path file) throws IOException {
+        try {
+            Path target = resolveKey(key);
+            Path tmp = createTempSibling(target);
+            try {
+                if (!movedOver(file, tmp)) {
+                    copy(file, tmp);
+                    Files.delete(file);
+                }
+                publish(tmp, target);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw permanentOrAsIs(e);
+        }
+    }
+
+    /**
+     * Gives {@code file} the attributes of {@code tmp} (a new, empty file in the store), makes it durable
+     * and renames it over {@code tmp}; false, with {@code file}'s content untouched, when the rename
+     * cannot be done atomically or the attributes cannot be given.
+     */
+    private static boolean movedOver(Path file, Path tmp) throws IOException {
+        PosixFileAttributeView targetView = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
+        if (targetView != null) {
+            PosixFileAttributes wanted = targetView.readAttributes();
+            PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+            if (view == null) {
+                return false;
+            }
+            try {
+                if (!view.readAttributes().group().equals(wanted.group())) {
+                    view.setGroup(wanted.group());
+                }
+            } catch (IOException e) {
+                return false; // the object would have another group than a copy: copy it
+            }
+            view.setPermissions(wanted.permissions());
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        try {
+            Files.move(file, tmp, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return true;
+        } catch (AtomicMoveNotSupportedException e) {
+            return false; // another file system
         }
     }
 

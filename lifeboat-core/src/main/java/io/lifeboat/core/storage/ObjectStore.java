@@ -2,6 +2,7 @@ package io.lifeboat.core.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -19,6 +20,18 @@ public interface ObjectStore extends AutoCloseable {
 
     /** Publishes the content of {@code file} under {@code key}, replacing any object already there. */
     void put(String key, Path file) throws IOException;
+
+    /**
+     * Publishes the content of {@code file} under {@code key} as {@link #put(String, Path)} does, with
+     * the same guarantees, and takes the file over: once this returns, the file is gone from where it
+     * was (a store on the same file system may have moved it into place rather than copied it). When it
+     * throws, nothing was published and the file may still be there; the caller removes what is left.
+     * The caller may not write the file while this runs. This default puts a copy, then deletes the file.
+     */
+    default void putMoving(String key, Path file) throws IOException {
+        put(key, file);
+        Files.deleteIfExists(file);
+    }
 
     /** Publishes a small object held in memory. */
     void put(String key, byte[] content) throws IOException;

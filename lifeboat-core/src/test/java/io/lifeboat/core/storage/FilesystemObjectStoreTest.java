@@ -11,6 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -19,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class FilesystemObjectStoreTest extends ObjectStoreContract {
 
@@ -135,5 +138,28 @@ class FilesystemObjectStoreTest extends ObjectStoreContract {
                 () -> new FilesystemObjectStore(file).checkAccess("set/", ObjectStore.Access.WRITE));
         assertEquals(StorageConfig.FILESYSTEM_ROOT, e.configKey());
         assertTrue(e.getMessage().contains("is not a folder"), e.getMessage());
+    }
+
+    @Test
+    void putMovingOnTheSameFileSystemMovesTheFileAndGivesItTheStoresPermissions() throws IOException {
+        store.put("perm/copied", new byte[] {1});
+        Path file = Files.createTempFile(tempDir, "segment-", ".avro"); // owner-only, as a spool file is
+        Files.write(file, new byte[] {1, 2, 3});
+        Object inode = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        assumeTrue(inode != null, "the file system names no inodes");
+        assumeTrue(Files.getFileAttributeView(file, PosixFileAttributeView.class) != null, "not POSIX");
+        assumeTrue(!Files.getPosixFilePermissions(file).equals(Files.getPosixFilePermissions(root.resolve("perm/copied"))),
+                "this umask gives a new file owner-only permissions anyway");
+
+        store.putMoving("perm/moved", file);
+
+        Path moved = root.resolve("perm/moved");
+        assertEquals(inode, Files.readAttributes(moved, BasicFileAttributes.class).fileKey(), "moved, not copied");
+        assertEquals(Files.getPosixFilePermissions(root.resolve("perm/copied")), Files.getPosixFilePermissions(moved),
+                "a moved object is as readable as a copied one");
+        try (Stream<Path> left = Files.list(root.resolve("perm"))) {
+            assertEquals(List.of("copied", "moved"), left.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "no temporary file is left");
+        }
     }
 }

@@ -54,6 +54,11 @@ public final class ForwardingStore implements ObjectStore {
     }
 
     @Override
+    public void putMoving(String key, Path file) throws IOException {
+        store.putMoving(key, file);
+    }
+
+    @Override
     public void put(String key, byte[] content) throws IOException {
         store.put(key, content);
     }

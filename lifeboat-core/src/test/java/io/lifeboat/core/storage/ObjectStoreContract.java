@@ -18,6 +18,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +65,26 @@ public abstract class ObjectStoreContract {
         store().put(base() + "from/file.bin", file);
         assertArrayEquals(content, read(base() + "from/file.bin"));
         assertTrue(Files.exists(file), "the source file is left in place");
+    }
+
+    @Test
+    void putMovingPublishesTheFileAndTakesItOver() throws IOException {
+        byte[] content = randomBytes(100_000, 8);
+        Path file = Files.write(tempDir.resolve("moving.bin"), content);
+        store().putMoving(base() + "moved/file.bin", file);
+        assertArrayEquals(content, read(base() + "moved/file.bin"));
+        assertFalse(Files.exists(file), "the source file is taken over");
+        assertEquals(List.of(new StoredObject(base() + "moved/file.bin", content.length)), store().list(base() + "moved/"));
+    }
+
+    @Test
+    void putMovingReplacesContent() throws IOException {
+        String key = base() + "moved/over";
+        store().put(key, randomBytes(5000, 9));
+        byte[] second = randomBytes(10, 10);
+        store().putMoving(key, Files.write(tempDir.resolve("second.bin"), second));
+        assertArrayEquals(second, read(key));
+        assertEquals(List.of(new StoredObject(key, 10)), store().list(base() + "moved/"));
     }
 
     @Test
