@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Writes records that a backup and restore can easily get wrong, with a raw byte producer:
@@ -114,8 +115,8 @@ public final class SampleData {
                                 OffsetSpec.latest())));
                 admin.listOffsets(request).all().get(10, TimeUnit.SECONDS);
                 return true;
-            } catch (ExecutionException e) {
-                return false; // not yet known or not yet led
+            } catch (ExecutionException | TimeoutException e) {
+                return false; // not yet known or not yet led, or the broker slow to answer: ask again
             }
         }, () -> "some partitions are not led yet");
     }
