@@ -39,14 +39,15 @@ final class ReadOrder {
             Next next = due.poll();
             TopicPartition tp = partitions.get(next.rank());
             List<BackupCatalog.SegmentEntry> segments = inTaskOrder.get(tp);
+            if (next.segment() == segments.size()) { // the partition is done: the next one takes its place
+                if (joined < partitions.size()) {
+                    due.add(new Next(next.at(), joined++, 0));
+                }
+                continue;
+            }
             BackupCatalog.SegmentEntry entry = segments.get(next.segment());
             order.add(new SegmentPrefetcher.Planned(tp, entry));
-            long done = next.at() + records(entry.descriptor());
-            if (next.segment() + 1 < segments.size()) {
-                due.add(new Next(done, next.rank(), next.segment() + 1));
-            } else if (joined < partitions.size()) {
-                due.add(new Next(done, joined++, 0)); // the next partition takes its place
-            }
+            due.add(new Next(next.at() + records(entry.descriptor()), next.rank(), next.segment() + 1));
         }
         return order;
     }
@@ -55,7 +56,10 @@ final class ReadOrder {
         return segment.lastOffset() - segment.firstOffset() + 1;
     }
 
-    /** A partition (by its rank in task order) asking for its segment {@code segment} at moment {@code at}. */
+    /**
+     * A partition (by its rank in task order) asking for its segment {@code segment} at moment {@code at};
+     * one past its last: done then.
+     */
     private record Next(long at, int rank, int segment) {
     }
 

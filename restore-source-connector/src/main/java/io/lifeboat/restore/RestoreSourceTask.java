@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * Restores the topic-partitions the connector assigned to it, resuming each from its committed source
@@ -49,7 +50,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * partition waiting for that only sits out polls, the others go on. Records of several partitions in
  * one poll change nothing here: Connect keeps source offsets per source partition, and every group
  * field a record carries is its own partition's. The first record the task hands over is the one
- * {@link DestinationCheck} probes with: the poll that hands it over hands over only it.
+ * {@link DestinationCheck} probes with: the first record of the first partition in task order that has
+ * one, alone in its poll, as when partitions were restored one after the other.
  *
  * <p>The segments it will read next are downloaded and verified ahead, in parallel, by a bounded
  * {@link SegmentPrefetcher}, in the order {@link ReadOrder} expects them to be asked for, so handing
@@ -73,6 +75,7 @@ public class RestoreSourceTask extends SourceTask {
     static final String WORK_FOLDER_PLACED_BY = "the worker's java.io.tmpdir";
 
     private final Path workParent;
+    private final Function<Map<String, Object>, Admin> targetAdmins;
 
     private final List<PartitionRestore> partitions = new ArrayList<>();
     private ObjectStore store;
@@ -100,7 +103,13 @@ public class RestoreSourceTask extends SourceTask {
 
     /** @param workParent the folder that holds the tasks' work folders */
     RestoreSourceTask(Path workParent) {
+        this(workParent, Admin::create);
+    }
+
+    /** @param targetAdmins opens the admin client that checks where records go, from its config */
+    RestoreSourceTask(Path workParent, Function<Map<String, Object>, Admin> targetAdmins) {
         this.workParent = workParent;
+        this.targetAdmins = targetAdmins;
     }
 
     @Override
@@ -132,7 +141,7 @@ public class RestoreSourceTask extends SourceTask {
     }
 
     private void open(RestoreSourceConfig config, String connectorName) {
-        destination = new DestinationCheck(() -> Admin.create(config.targetAdminConfig()),
+        destination = new DestinationCheck(() -> targetAdmins.apply(config.targetAdminConfig()),
                 String.join(",", config.targetBootstrapServers()), connectorName);
         BackupLayout layout = new BackupLayout(config.storage().prefix());
         TopicMapping mapping = config.topicMapping();
@@ -269,6 +278,9 @@ public class RestoreSourceTask extends SourceTask {
         }
         finishAcknowledged();
         List<PartitionRestore> reading = readingTogether();
+        if (destination.probes() && reading.size() > 1) {
+            reading = reading.subList(0, 1); // the probe: the first record of the first partition, as ever
+        }
         if (reading.isEmpty()) {
             allHandedOver = true;
             reportFinishedOnce();
