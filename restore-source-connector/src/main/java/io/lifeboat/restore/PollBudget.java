@@ -64,11 +64,6 @@ final class PollBudget {
         taken |= count > 0;
     }
 
-    /** Whether any record was taken. */
-    boolean anyTaken() {
-        return taken;
-    }
-
     /** How long a read may wait now for a segment not fetched yet: {@link #FOREVER}, or 0 and up. */
     long waitMs() {
         if (waitAlways) {

@@ -55,9 +55,9 @@ import java.util.function.Function;
  *
  * <p>The segments it will read next are downloaded and verified ahead, in parallel, by a bounded
  * {@link SegmentPrefetcher}, in the order {@link ReadOrder} expects them to be asked for, so handing
- * out records seldom waits for the store; a poll waits for a segment not fetched yet at most
- * {@link #SEGMENT_WAIT_MS}, and only while it has nothing to hand over (then it hands over what the
- * other partitions have), so {@link #stop()} never waits long for the task's lock. A read of the store
+ * out records seldom waits for the store. A poll takes what is ready without waiting; only when no
+ * partition read has a record ready does it wait, at most {@link #SEGMENT_WAIT_MS}, for a segment not
+ * fetched yet, so {@link #stop()} never waits long for the task's lock. A read of the store
  * that fails for a while only pauses the task ({@link ReadFailurePolicy}; the records read before it
  * in that poll are handed over); a missing or corrupt segment, or a setting the store rejects, stops
  * it, with nothing of that poll handed over.
@@ -69,7 +69,7 @@ public class RestoreSourceTask extends SourceTask {
     private static final long ACK_WAIT_MS = 20;
     /** Most partitions a task reads at once, each poll handing over records of all of them. */
     static final int READ_TOGETHER = 16;
-    /** Longest a poll waits for a segment not fetched yet, and only while it has no record to hand over. */
+    /** Longest a poll waits for a segment not fetched yet, and only when no partition has a record ready. */
     static final long SEGMENT_WAIT_MS = 100;
     /** What decides where the work folders are, named in the fix of a local failure. */
     static final String WORK_FOLDER_PLACED_BY = "the worker's java.io.tmpdir";
@@ -290,42 +290,67 @@ public class RestoreSourceTask extends SourceTask {
             Thread.sleep(IDLE_POLL_MS);
             return null;
         }
-        PollBudget budget = PollBudget.bounded(allowance, PartitionRestore.MAX_BATCH_BYTES, SEGMENT_WAIT_MS);
         int share = (allowance + reading.size() - 1) / reading.size();
         int from = Math.floorMod(rotation++, reading.size());
+        // First without waiting for any segment: what is fetched goes now. Only when nothing is, the
+        // partitions are read again, the first whose segment is not fetched yet waiting a little for it.
+        Round round = collect(reading, from, share,
+                PollBudget.bounded(allowance, PartitionRestore.MAX_BATCH_BYTES, 0));
+        if (round.batch().isEmpty() && round.stalled() && !round.failed()) {
+            round = collect(reading, from, share,
+                    PollBudget.bounded(allowance, PartitionRestore.MAX_BATCH_BYTES, SEGMENT_WAIT_MS));
+        }
+        if (round.batch().isEmpty()) {
+            if (!round.moved()) {
+                Thread.sleep(ACK_WAIT_MS); // every partition read waits for its translation point's groups
+            }
+            return null;
+        }
+        return destination.handOver(round.batch(), round.first().resumedAfter());
+    }
+
+    /**
+     * What one pass over the partitions read gave: the records, the partition of the first of them;
+     * whether a partition waited for a segment not fetched yet, a read failed (transiently: a fatal
+     * failure throws), or anything happened at all (records, a wait, a failure, a partition done).
+     */
+    private record Round(List<SourceRecord> batch, PartitionRestore first, boolean stalled, boolean failed,
+                         boolean moved) {
+    }
+
+    /**
+     * One pass over the partitions read, from the one at {@code from} round robin, each giving up to
+     * {@code share} records within {@code budget}. A transient read failure ends the pass (the
+     * records before it are handed over); a fatal one throws, and nothing of the pass is handed over
+     * (the task stops; a restart resumes from the committed offsets).
+     */
+    private Round collect(List<PartitionRestore> reading, int from, int share, PollBudget budget) {
         List<SourceRecord> batch = new ArrayList<>();
         PartitionRestore first = null;
-        boolean moved = false; // a partition handed over, waited for a segment, or finished
+        boolean stalled = false;
+        boolean moved = false;
         for (int i = 0; i < reading.size() && budget.left(); i++) {
             PartitionRestore partition = reading.get((from + i) % reading.size());
             List<SourceRecord> records;
             try {
                 records = next(partition, Math.min(share, budget.records()), budget);
             } catch (IOException e) {
-                // Fatal: throws, and nothing of this poll is handed over (the task stops; a restart resumes
-                // from the committed offsets). Transient: what the partitions before gave is handed over.
                 readFailures.failed("Restore of " + partition.source() + " into " + partition.targetTopic(), e,
                         System.currentTimeMillis());
                 retrying = partition.source();
-                moved = true;
-                break;
+                return new Round(batch, first, stalled, true, true);
             }
             if (records == null) {
                 continue; // at a translation point whose groups are not dealt with yet
             }
+            stalled |= partition.waitingForSegment();
             moved |= !records.isEmpty() || partition.waitingForSegment() || done(partition);
             if (first == null && !records.isEmpty()) {
                 first = partition;
             }
             batch.addAll(records);
         }
-        if (batch.isEmpty()) {
-            if (!moved) {
-                Thread.sleep(ACK_WAIT_MS); // every partition read waits for its translation point's groups
-            }
-            return null;
-        }
-        return destination.handOver(batch, first.resumedAfter());
+        return new Round(batch, first, stalled, false, moved);
     }
 
     /**

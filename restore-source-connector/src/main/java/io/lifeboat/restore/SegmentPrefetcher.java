@@ -13,10 +13,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.HashSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -178,7 +178,8 @@ final class SegmentPrefetcher implements AutoCloseable {
 
         @Override
         public SegmentFetcher.FetchedSegment fetch(SegmentDescriptor segment, long waitMs) throws IOException {
-            Slot slot = pending != null && pending.segment.equals(segment) ? stillOpen(pending) : take(partition, segment);
+            Slot slot = pending != null && pending.segment.equals(segment) ? stillOpen(pending)
+                    : take(partition, segment);
             if (pending != null && pending != slot) {
                 forget(pending); // asked for another segment instead: this one is not read
             }
