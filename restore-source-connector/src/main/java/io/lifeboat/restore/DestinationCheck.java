@@ -74,6 +74,11 @@ final class DestinationCheck implements AutoCloseable {
         return wanted;
     }
 
+    /** Whether the next record handed over is the first, the probe. */
+    boolean probes() {
+        return !firstHandedOver;
+    }
+
     /**
      * The records to hand over for {@code batch}: the batch itself once the first record was handed
      * over; before that (a batch of one), that record with a probe offset, the target partition's

@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * record whose original offset is {@code >= O}: that record is the group's <em>translation point</em>;
  * a group with no such record resumes at the restored partition's end.
  *
- * <p>Invariant: a translation point is handed over as the last record of its batch and nothing after
- * it is handed over until its groups were committed in the target cluster, or, where that failed,
+ * <p>Invariant: a translation point is handed over as the last of its partition's records in a batch
+ * (records of other partitions may follow it) and nothing of its partition after it is handed over
+ * until its groups were committed in the target cluster, or, where that failed,
  * until their target offsets travel in the source offsets of the records after it
  * ({@link RestoreOffsets#GROUPS_UNCOMMITTED}). The target offset comes from the target cluster's
  * acknowledgement, never from counting (transaction markers take offsets too).

@@ -37,7 +37,9 @@ import java.util.OptionalLong;
  * {@link #plannedSegments}); a segment fetched ahead that is not read is deleted unread.
  * The last record of the partition carries {@code complete=true} in its source offset. A read that
  * fails for another reason (the store is busy or unreachable) leaves the restore where it was: the
- * next {@link #poll} tries the same segment again.
+ * next {@link #poll} tries the same segment again. So does a segment not fetched within the wait the
+ * caller's {@link PollBudget} allows: the batch ends there, and the record read last before it is
+ * held until the next segment tells whether it is the partition's last.
  */
 final class PartitionRestore {
 
@@ -59,6 +61,7 @@ final class PartitionRestore {
     private SegmentDescriptor fetching;
     private BackupRecord peeked;
     private IOException deferredFailure;
+    private boolean stalled;
     private boolean complete;
     private long restored;
     private long lastHandedOut;
@@ -147,33 +150,49 @@ final class PartitionRestore {
 
     /**
      * Up to {@code max} records (and about {@link #MAX_BATCH_BYTES}) for Connect to write, in
-     * order; empty when complete.
+     * order, waiting for segments as long as they take; empty when complete.
      */
     List<SourceRecord> poll(int max) throws IOException {
+        return poll(max, PollBudget.waitingAlways(max, MAX_BATCH_BYTES));
+    }
+
+    /**
+     * Up to {@code max} records for Connect to write, in order, within what {@code budget} leaves
+     * (it is charged for them). Fewer, even none, when a segment to read is not fetched within the
+     * budget's wait ({@link #waitingForSegment()}: the next call reads on from there); empty and
+     * complete when the partition has no more records.
+     */
+    List<SourceRecord> poll(int max, PollBudget budget) throws IOException {
         if (deferredFailure != null) {
             IOException failure = deferredFailure;
             deferredFailure = null; // thrown once; the next poll reads on from where it failed
             throw failure;
         }
         List<SourceRecord> batch = new ArrayList<>();
-        long bytes = 0;
-        while (!complete && batch.size() < max && bytes < MAX_BATCH_BYTES) {
-            BackupRecord record = peeked != null ? peeked : nextRecord();
+        while (!complete && batch.size() < max && budget.left()) {
+            BackupRecord record = peeked != null ? peeked : nextRecord(budget.waitMs());
             peeked = null;
             if (record == null) {
-                complete = true;
+                complete = !stalled;
                 break;
             }
+            BackupRecord next;
             try {
-                peeked = nextRecord();
+                next = nextRecord(budget.waitMs());
             } catch (IOException e) {
                 deferredFailure = e;
                 batch.add(toSourceRecord(record, false));
+                budget.take(size(record));
                 break;
             }
+            if (next == null && stalled) {
+                peeked = record; // whether it is the last record is known once the next segment is read
+                break;
+            }
+            peeked = next;
             complete = peeked == null;
             batch.add(toSourceRecord(record, complete));
-            bytes += size(record);
+            budget.take(size(record));
         }
         restored += batch.size();
         if (!batch.isEmpty()) {
@@ -184,6 +203,11 @@ final class PartitionRestore {
             fetcher.finished();
         }
         return batch;
+    }
+
+    /** Whether the last poll stopped at a segment not fetched yet. */
+    boolean waitingForSegment() {
+        return stalled;
     }
 
     private static long size(BackupRecord record) {
@@ -198,8 +222,12 @@ final class PartitionRestore {
         closeCurrent();
     }
 
-    /** The next record to hand out, or null at the end of the partition or at the end cut. */
-    private BackupRecord nextRecord() throws IOException {
+    /**
+     * The next record to hand out, or null at the end of the partition or at the end cut, or (with
+     * {@link #stalled} set) when the segment to read next is not fetched within {@code waitMs}.
+     */
+    private BackupRecord nextRecord(long waitMs) throws IOException {
+        stalled = false;
         while (!cut.ended()) {
             if (current == null) {
                 if (fetching == null) {
@@ -208,7 +236,11 @@ final class PartitionRestore {
                         return null;
                     }
                 }
-                current = fetcher.fetch(fetching); // on failure, fetching stays: the next call tries it again
+                current = fetcher.fetch(fetching, waitMs); // on failure, fetching stays: the next call tries it again
+                if (current == null) {
+                    stalled = true; // not fetched yet: fetching stays, the next call asks again
+                    return null;
+                }
                 fetching = null;
             }
             BackupRecord record = current.reader().next();

@@ -2,6 +2,7 @@ package io.lifeboat.restore;
 
 import io.lifeboat.core.LifeboatVersion;
 import io.lifeboat.core.WorkDirectory;
+import io.lifeboat.core.layout.BackupCatalog;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.TimeRange;
 import io.lifeboat.core.metadata.MetadataSnapshot.CommittedOffset;
@@ -21,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,31 +32,59 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
- * Restores the topic-partitions the connector assigned to it, one partition after the other (one
- * segment read at a time), resuming each from its committed source offset. The segments it will read
- * next are downloaded and verified ahead, in parallel across its partitions, by a bounded
- * {@link SegmentPrefetcher}, so handing out records seldom waits for the store. A read of the
- * store that fails for a while only pauses it ({@link ReadFailurePolicy}); a missing or corrupt
- * segment, or a setting the store rejects, stops it.
+ * Restores the topic-partitions the connector assigned to it, resuming each from its committed source
+ * offset. It reads up to {@link #READ_TOGETHER} of them at once, the first ones in task order that are
+ * not done (the next joins when one is done), and each poll hands Connect records of all of them: the
+ * poll's allowance (at most {@code restore.batch.size} records and about
+ * {@link PartitionRestore#MAX_BATCH_BYTES}) is shared between them, round robin, the partition that
+ * starts moving on by one each poll. So a produce request carries a batch of each of those partitions
+ * rather than of one.
+ *
+ * <p>Invariants, each per partition as if the partitions were restored one after the other: records in
+ * ascending original offset, each at most once; completion reported once the partition's last record
+ * ({@code complete=true}) is acknowledged; with {@code restore.consumer.groups}, nothing of a partition
+ * after a translation point before that point's groups are dealt with ({@link PartitionGroups}); a
+ * partition waiting for that only sits out polls, the others go on. Records of several partitions in
+ * one poll change nothing here: Connect keeps source offsets per source partition, and every group
+ * field a record carries is its own partition's. The first record the task hands over is the one
+ * {@link DestinationCheck} probes with: the first record of the first partition in task order that has
+ * one, alone in its poll, as when partitions were restored one after the other.
+ *
+ * <p>The segments it will read next are downloaded and verified ahead, in parallel, by a bounded
+ * {@link SegmentPrefetcher}, in the order {@link ReadOrder} expects them to be asked for, so handing
+ * out records seldom waits for the store. A poll takes what is ready without waiting; only when no
+ * partition read has a record ready does it wait, at most {@link #SEGMENT_WAIT_MS}, for a segment not
+ * fetched yet, so {@link #stop()} never waits long for the task's lock. A read of the store
+ * that fails for a while only pauses the task ({@link ReadFailurePolicy}; the records read before it
+ * in that poll are handed over); a missing or corrupt segment, or a setting the store rejects, stops
+ * it, with nothing of that poll handed over.
  */
 public class RestoreSourceTask extends SourceTask {
 
     private static final Logger log = LoggerFactory.getLogger(RestoreSourceTask.class);
     private static final long IDLE_POLL_MS = 1_000;
     private static final long ACK_WAIT_MS = 20;
+    /** Most partitions a task reads at once, each poll handing over records of all of them. */
+    static final int READ_TOGETHER = 16;
+    /** Longest a poll waits for a segment not fetched yet, and only when no partition has a record ready. */
+    static final long SEGMENT_WAIT_MS = 100;
     /** What decides where the work folders are, named in the fix of a local failure. */
     static final String WORK_FOLDER_PLACED_BY = "the worker's java.io.tmpdir";
 
     private final Path workParent;
+    private final Function<Map<String, Object>, Admin> targetAdmins;
 
     private final List<PartitionRestore> partitions = new ArrayList<>();
     private ObjectStore store;
     private WorkDirectory workDir;
     private SegmentPrefetcher prefetcher;
     private int batchSize;
-    private int current;
+    private int firstNotDone; // every partition before it is done
+    private int rotation; // where the next poll starts sharing its allowance among the partitions read
+    private TopicPartition retrying; // the partition whose read failed last, until a read of it succeeds
     private final Map<TopicPartition, PartitionRestore> awaitingAck = new ConcurrentHashMap<>();
     private final AtomicBoolean reportedDone = new AtomicBoolean();
     private volatile boolean allHandedOver;
@@ -73,7 +103,13 @@ public class RestoreSourceTask extends SourceTask {
 
     /** @param workParent the folder that holds the tasks' work folders */
     RestoreSourceTask(Path workParent) {
+        this(workParent, Admin::create);
+    }
+
+    /** @param targetAdmins opens the admin client that checks where records go, from its config */
+    RestoreSourceTask(Path workParent, Function<Map<String, Object>, Admin> targetAdmins) {
         this.workParent = workParent;
+        this.targetAdmins = targetAdmins;
     }
 
     @Override
@@ -105,7 +141,7 @@ public class RestoreSourceTask extends SourceTask {
     }
 
     private void open(RestoreSourceConfig config, String connectorName) {
-        destination = new DestinationCheck(() -> Admin.create(config.targetAdminConfig()),
+        destination = new DestinationCheck(() -> targetAdmins.apply(config.targetAdminConfig()),
                 String.join(",", config.targetBootstrapServers()), connectorName);
         BackupLayout layout = new BackupLayout(config.storage().prefix());
         TopicMapping mapping = config.topicMapping();
@@ -129,9 +165,11 @@ public class RestoreSourceTask extends SourceTask {
                     log.info("Resuming the restore of {} after offset {}", tp, from.lastRestoredOffset());
                 }
             }
-            for (PartitionRestore partition : partitions) { // the order poll() restores them in
-                prefetcher.plan(partition.source(), partition.plannedSegments());
+            Map<TopicPartition, List<BackupCatalog.SegmentEntry>> plans = new LinkedHashMap<>();
+            for (PartitionRestore partition : partitions) { // in task order, the order poll() takes them up in
+                plans.put(partition.source(), partition.plannedSegments());
             }
+            prefetcher.plan(ReadOrder.of(plans, READ_TOGETHER));
         } catch (IOException e) {
             throw new ConnectException("Cannot start restoring from " + store.describe() + ": " + e.getMessage(), e);
         }
@@ -239,50 +277,166 @@ public class RestoreSourceTask extends SourceTask {
             throw new ConnectException(lostAcknowledgement);
         }
         finishAcknowledged();
-        while (current < partitions.size()) {
-            PartitionRestore partition = partitions.get(current);
-            PartitionGroups groups = repositioning == null ? null : repositioning.of(partition.source());
-            if (groups != null && groups.atPoint() && !commitPoint(groups)) {
-                Thread.sleep(ACK_WAIT_MS); // nothing after a translation point before its groups are dealt with
-                return null;
+        List<PartitionRestore> reading = readingTogether();
+        if (destination.probes() && reading.size() > 1) {
+            reading = reading.subList(0, 1); // the probe: the first record of the first partition, as ever
+        }
+        if (reading.isEmpty()) {
+            allHandedOver = true;
+            reportFinishedOnce();
+            if (reportedDone.get() && repositioning != null && !repositioning.problems().isEmpty()) {
+                throw repositioning.failure(connectorName);
             }
-            boolean heldBack = groups != null && groups.hasHeldBack();
-            if (partition.isComplete() && !heldBack) {
-                current++;
-                continue;
+            Thread.sleep(IDLE_POLL_MS);
+            return null;
+        }
+        int share = (allowance + reading.size() - 1) / reading.size();
+        int from = Math.floorMod(rotation++, reading.size());
+        // First without waiting for any segment: what is fetched goes now. Only when nothing is, the
+        // partitions are read again, the first whose segment is not fetched yet waiting a little for it.
+        Round round = collect(reading, from, share,
+                PollBudget.bounded(allowance, PartitionRestore.MAX_BATCH_BYTES, 0));
+        if (round.batch().isEmpty() && round.stalled() && !round.failed()) {
+            round = collect(reading, from, share,
+                    PollBudget.bounded(allowance, PartitionRestore.MAX_BATCH_BYTES, SEGMENT_WAIT_MS));
+        }
+        if (round.batch().isEmpty()) {
+            if (!round.moved()) {
+                Thread.sleep(ACK_WAIT_MS); // every partition read waits for its translation point's groups
             }
+            return null;
+        }
+        return destination.handOver(round.batch(), round.first().resumedAfter());
+    }
+
+    /**
+     * What one pass over the partitions read gave: the records, the partition of the first of them;
+     * whether a partition waited for a segment not fetched yet, a read failed (transiently: a fatal
+     * failure throws), or anything happened at all (records, a wait, a failure, a partition done).
+     */
+    private record Round(List<SourceRecord> batch, PartitionRestore first, boolean stalled, boolean failed,
+                         boolean moved) {
+    }
+
+    /**
+     * One pass over the partitions read, from the one at {@code from} round robin, each giving up to
+     * {@code share} records within {@code budget}. A transient read failure ends the pass (the
+     * records before it are handed over); a fatal one throws, and nothing of the pass is handed over
+     * (the task stops; a restart resumes from the committed offsets).
+     */
+    private Round collect(List<PartitionRestore> reading, int from, int share, PollBudget budget) {
+        List<SourceRecord> batch = new ArrayList<>();
+        PartitionRestore first = null;
+        boolean stalled = false;
+        boolean moved = false;
+        for (int i = 0; i < reading.size() && budget.left(); i++) {
+            PartitionRestore partition = reading.get((from + i) % reading.size());
+            List<SourceRecord> records;
             try {
-                List<SourceRecord> batch = heldBack ? groups.nextHeldBack(allowance) : partition.poll(allowance);
-                readFailures.succeeded();
-                if (groups != null) {
-                    batch = withGroups(groups, groups.cut(batch));
-                    groups.handedOver(batch.size());
-                } else if (repositioning != null) {
-                    batch = withSnapshot(partition.source().topic(), batch); // pins the snapshot for a restart
-                }
-                if (!batch.isEmpty() && RestoreOffsets.isLast(batch.get(batch.size() - 1))) {
-                    awaitingAck.put(partition.source(), partition);
-                } else if (batch.isEmpty() && partition.isComplete() && !(groups != null && groups.hasHeldBack())) {
-                    awaitingAck.put(partition.source(), partition);
-                    finishing.add(new Finished(partition, -1));
-                    finishAcknowledged();
-                }
-                if (!batch.isEmpty()) {
-                    return destination.handOver(batch, partition.resumedAfter());
-                }
+                records = next(partition, Math.min(share, budget.records()), budget);
             } catch (IOException e) {
                 readFailures.failed("Restore of " + partition.source() + " into " + partition.targetTopic(), e,
                         System.currentTimeMillis());
-                return null;
+                retrying = partition.source();
+                return new Round(batch, first, stalled, true, true);
+            }
+            if (records == null) {
+                continue; // at a translation point whose groups are not dealt with yet
+            }
+            stalled |= partition.waitingForSegment();
+            moved |= !records.isEmpty() || partition.waitingForSegment() || done(partition);
+            if (first == null && !records.isEmpty()) {
+                first = partition;
+            }
+            batch.addAll(records);
+        }
+        return new Round(batch, first, stalled, false, moved);
+    }
+
+    /**
+     * The partitions read in this poll: the first {@link #READ_TOGETHER} in task order that are not
+     * {@link #done}. Being done does not end, so the next partition joins when one is done, the order
+     * {@link ReadOrder} plans the prefetching in.
+     */
+    private List<PartitionRestore> readingTogether() {
+        while (firstNotDone < partitions.size() && done(partitions.get(firstNotDone))) {
+            firstNotDone++;
+        }
+        List<PartitionRestore> reading = new ArrayList<>(READ_TOGETHER);
+        for (int i = firstNotDone; i < partitions.size() && reading.size() < READ_TOGETHER; i++) {
+            if (!done(partitions.get(i))) {
+                reading.add(partitions.get(i));
             }
         }
-        allHandedOver = true;
-        reportFinishedOnce();
-        if (reportedDone.get() && repositioning != null && !repositioning.problems().isEmpty()) {
-            throw repositioning.failure(connectorName);
+        return reading;
+    }
+
+    /**
+     * Whether the partition has nothing more to hand over: complete, with no records held back and no
+     * translation point waiting for its groups. Once done, a partition stays done.
+     */
+    private boolean done(PartitionRestore partition) {
+        PartitionGroups groups = groupsOf(partition);
+        return partition.isComplete() && (groups == null || !groups.hasHeldBack() && !groups.atPoint());
+    }
+
+    private PartitionGroups groupsOf(PartitionRestore partition) {
+        return repositioning == null ? null : repositioning.of(partition.source());
+    }
+
+    /**
+     * The partition's next records for this poll, up to {@code max} within {@code budget}, in its
+     * order: with its groups' fields in their source offsets, nothing after a translation point
+     * ({@link PartitionGroups#cut}), and the partition queued for its completion report when its last
+     * record goes (or went, an empty batch on a complete partition). Null while the partition is at a
+     * translation point whose groups are not dealt with: nothing of it is handed over until they are.
+     * Empty when the partition waits for a segment, or is complete.
+     */
+    private List<SourceRecord> next(PartitionRestore partition, int max, PollBudget budget) throws IOException {
+        PartitionGroups groups = groupsOf(partition);
+        if (groups != null && groups.atPoint() && !commitPoint(groups)) {
+            return null;
         }
-        Thread.sleep(IDLE_POLL_MS);
-        return null;
+        boolean heldBack = groups != null && groups.hasHeldBack();
+        if (partition.isComplete() && !heldBack) {
+            return List.of();
+        }
+        List<SourceRecord> batch;
+        if (heldBack) {
+            batch = groups.nextHeldBack(max);
+            budget.takeHeld(batch.size());
+        } else {
+            batch = partition.poll(max, budget);
+        }
+        if (!batch.isEmpty() || !partition.waitingForSegment()) {
+            readSucceeded(partition);
+        }
+        if (groups != null) {
+            batch = withGroups(groups, groups.cut(batch));
+            groups.handedOver(batch.size());
+        } else if (repositioning != null) {
+            batch = withSnapshot(partition.source().topic(), batch); // pins the snapshot for a restart
+        }
+        if (!batch.isEmpty() && RestoreOffsets.isLast(batch.get(batch.size() - 1))) {
+            awaitingAck.put(partition.source(), partition);
+        } else if (batch.isEmpty() && partition.isComplete() && !(groups != null && groups.hasHeldBack())) {
+            awaitingAck.put(partition.source(), partition);
+            finishing.add(new Finished(partition, -1));
+            finishAcknowledged();
+        }
+        return batch;
+    }
+
+    /**
+     * A read of the partition succeeded. The backoff of {@link ReadFailurePolicy} starts again only
+     * when the read that failed (the one of {@link #retrying}) succeeds: reads of other partitions
+     * succeeding meanwhile do not make a failing one retry sooner.
+     */
+    private void readSucceeded(PartitionRestore partition) {
+        if (retrying == null || retrying.equals(partition.source())) {
+            readFailures.succeeded();
+            retrying = null;
+        }
     }
 
     /** A partition whose last record the target acknowledged (at {@code targetOffset}; -1: none written). */

@@ -13,19 +13,22 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Downloads and verifies ({@link SegmentFetcher#fetch}) the segments a restore task will read next,
- * ahead of it, on a few daemon threads, in the order the task will read them: its partitions one after
- * the other, each partition's segments in offset order, the next partitions' first segments as well.
+ * ahead of it, on a few daemon threads, in the order the task will read them ({@link #plan}; the task
+ * plans them in {@link ReadOrder}), each partition's segments in offset order.
  *
  * <p>Invariants:
  * <ul>
@@ -39,7 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       partition whose segment it is, when that partition asks for it; never to another partition. The
  *       failed segment is forgotten then: asked again (the restore retrying), it is fetched anew.</li>
  *   <li>A segment asked for that is not in the plan (the restore read past a different segment than
- *       foreseen) is fetched on the caller's thread, as without prefetching.</li>
+ *       foreseen, or asks again for one whose fetch failed) is fetched at once, ahead of the queue and
+ *       whatever the bounds, on the pool's threads too: a caller never downloads itself, so it waits
+ *       no longer than it asks to ({@link Source#fetch(SegmentDescriptor, long)}).</li>
  *   <li>Every local copy not handed to a partition is deleted: those its partition skipped or no longer
  *       needs ({@link Lane#finished}), and all on {@link #close}, which also waits for the fetches under
  *       way, so nothing is left in the work folder.</li>
@@ -50,27 +55,41 @@ final class SegmentPrefetcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SegmentPrefetcher.class);
     static final int THREADS = 4;
-    static final int MAX_SEGMENTS = 8;
+    /** As many as the partitions a task reads together ({@link RestoreSourceTask#READ_TOGETHER}): each can have its next one. */
+    static final int MAX_SEGMENTS = 16;
     static final long MAX_BYTES = 512L * 1024 * 1024;
     private static final long CLOSE_WAIT_SECONDS = 30;
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     /** Where a partition restore takes its segments from. */
     interface Source {
-        /** The segment, downloaded and verified whole; throws like {@link SegmentFetcher#fetch}. */
-        SegmentFetcher.FetchedSegment fetch(SegmentDescriptor segment) throws IOException;
+        /**
+         * The segment, downloaded and verified whole, or null when that takes longer than
+         * {@code waitMs} ({@link PollBudget#FOREVER}: no bound): asked again, the same fetch is waited
+         * for, not a new one. Throws like {@link SegmentFetcher#fetch}.
+         */
+        SegmentFetcher.FetchedSegment fetch(SegmentDescriptor segment, long waitMs) throws IOException;
+
+        /** The segment, downloaded and verified whole, however long that takes. */
+        default SegmentFetcher.FetchedSegment fetch(SegmentDescriptor segment) throws IOException {
+            return fetch(segment, PollBudget.FOREVER);
+        }
 
         /** The partition reads nothing more: what was fetched for it can go. */
         default void finished() {
         }
 
-        /** Fetches on the caller's thread, nothing ahead. */
+        /** Fetches on the caller's thread, nothing ahead, however long that takes (any wait). */
         static Source direct(SegmentFetcher fetcher) {
-            return fetcher::fetch;
+            return (segment, waitMs) -> fetcher.fetch(segment);
         }
     }
 
-    /** One planned segment: waiting, being fetched, or fetched and not yet taken. */
+    /** A segment of a partition's plan, in the order of {@link #plan}. */
+    record Planned(TopicPartition partition, BackupCatalog.SegmentEntry entry) {
+    }
+
+    /** One planned segment: waiting, being fetched, or fetched and not yet taken; or taken, not yet handed out. */
     private static final class Slot {
         final TopicPartition partition;
         final int index; // its place in its partition's plan
@@ -94,6 +113,7 @@ final class SegmentPrefetcher implements AutoCloseable {
     private final ExecutorService pool;
     private final Deque<Slot> waiting = new ArrayDeque<>();
     private final Map<TopicPartition, List<Slot>> planned = new HashMap<>(); // not yet taken nor dropped, per partition
+    private final Set<Slot> inHand = new HashSet<>(); // taken, fetch not done when its partition last asked
     private int held;
     private long heldBytes;
     private boolean closed;
@@ -122,10 +142,20 @@ final class SegmentPrefetcher implements AutoCloseable {
      * Appends a partition's segments, in the order its restore will ask for them, after those planned
      * before; fetching starts at once, within the bounds.
      */
-    synchronized void plan(TopicPartition partition, List<BackupCatalog.SegmentEntry> segments) {
-        List<Slot> slots = planned.computeIfAbsent(partition, p -> new ArrayList<>());
-        for (BackupCatalog.SegmentEntry entry : segments) {
-            Slot slot = new Slot(partition, slots.size(), entry.descriptor(), Math.max(0, entry.size()));
+    void plan(TopicPartition partition, List<BackupCatalog.SegmentEntry> segments) {
+        plan(segments.stream().map(entry -> new Planned(partition, entry)).toList());
+    }
+
+    /**
+     * Appends segments of several partitions, in the order the task will ask for them (each
+     * partition's in the order its restore reads them), after those planned before; fetching starts
+     * at once, within the bounds.
+     */
+    synchronized void plan(List<Planned> inOrder) {
+        for (Planned next : inOrder) {
+            List<Slot> slots = planned.computeIfAbsent(next.partition(), p -> new ArrayList<>());
+            Slot slot = new Slot(next.partition(), slots.size(), next.entry().descriptor(),
+                    Math.max(0, next.entry().size()));
             slots.add(slot);
             waiting.add(slot);
         }
@@ -137,27 +167,37 @@ final class SegmentPrefetcher implements AutoCloseable {
         return new Lane(partition);
     }
 
-    /** A partition's view of the prefetcher. */
+    /** A partition's view of the prefetcher; used by one thread at a time. */
     final class Lane implements Source {
         private final TopicPartition partition;
+        private Slot pending; // taken, not fetched yet when last asked for
 
         private Lane(TopicPartition partition) {
             this.partition = partition;
         }
 
         @Override
-        public SegmentFetcher.FetchedSegment fetch(SegmentDescriptor segment) throws IOException {
-            Slot slot = take(partition, segment);
-            if (slot == null) {
-                return fetcher.fetch(segment);
+        public SegmentFetcher.FetchedSegment fetch(SegmentDescriptor segment, long waitMs) throws IOException {
+            Slot slot = pending != null && pending.segment.equals(segment) ? stillOpen(pending)
+                    : take(partition, segment);
+            if (pending != null && pending != slot) {
+                forget(pending); // asked for another segment instead: this one is not read
             }
+            pending = null;
             try {
-                return slot.result.get();
+                SegmentFetcher.FetchedSegment fetched = waitMs == PollBudget.FOREVER ? slot.result.get()
+                        : slot.result.get(waitMs, TimeUnit.MILLISECONDS);
+                handedOut(slot);
+                return fetched;
+            } catch (TimeoutException e) {
+                pending = slot;
+                return null;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                slot.result.thenAccept(SegmentPrefetcher::discard);
+                forget(slot);
                 throw new InterruptedIOException("interrupted while waiting for segment " + fetcher.keyOf(segment));
             } catch (ExecutionException e) {
+                handedOut(slot);
                 Throwable cause = e.getCause();
                 if (cause instanceof IOException io) {
                     throw io;
@@ -174,17 +214,21 @@ final class SegmentPrefetcher implements AutoCloseable {
 
         @Override
         public void finished() {
+            if (pending != null) {
+                forget(pending);
+                pending = null;
+            }
             drop(partition, Integer.MAX_VALUE);
         }
     }
 
     /**
      * Hands the segment's slot to its partition, dropping the slots planned before it (read past);
-     * null when it was not planned.
+     * a segment not planned gets a slot of its own. Either way its fetch is under way on return.
      */
     private synchronized Slot take(TopicPartition partition, SegmentDescriptor segment) throws IOException {
         if (closed) {
-            throw new IOException("the restore task is stopping: segment " + fetcher.keyOf(segment) + " is not read");
+            throw stopping(segment);
         }
         List<Slot> slots = planned.getOrDefault(partition, List.of());
         Slot found = null;
@@ -195,17 +239,42 @@ final class SegmentPrefetcher implements AutoCloseable {
             }
         }
         if (found == null) {
-            return null;
+            found = new Slot(partition, -1, segment, 0);
+        } else {
+            drop(partition, found.index);
+            slots.remove(found);
         }
-        drop(partition, found.index);
-        slots.remove(found);
         if (!found.started) {
             waiting.remove(found);
             startFetch(found); // wanted now: ahead of the queue, whatever the bounds
         }
         release(found);
+        inHand.add(found);
         startFetches();
         return found;
+    }
+
+    /** The slot, once more waited for, unless the prefetcher closed (and deleted its copy). */
+    private synchronized Slot stillOpen(Slot slot) throws IOException {
+        if (closed) {
+            throw stopping(slot.segment);
+        }
+        return slot;
+    }
+
+    private IOException stopping(SegmentDescriptor segment) {
+        return new IOException("the restore task is stopping: segment " + fetcher.keyOf(segment) + " is not read");
+    }
+
+    /** The taken slot's outcome reached its partition. */
+    private synchronized void handedOut(Slot slot) {
+        inHand.remove(slot);
+    }
+
+    /** A taken slot its partition will not read: its copy is deleted, now or when its fetch completes. */
+    private synchronized void forget(Slot slot) {
+        inHand.remove(slot);
+        slot.result.thenAccept(SegmentPrefetcher::discard);
     }
 
     /** Drops the partition's slots before {@code index} in its plan, deleting their local copies. */
@@ -312,6 +381,10 @@ final class SegmentPrefetcher implements AutoCloseable {
                 }
             }
             planned.clear();
+            for (Slot slot : inHand) {
+                slot.result.thenAccept(SegmentPrefetcher::discard);
+            }
+            inHand.clear();
         }
         pool.shutdownNow();
         try {

@@ -58,7 +58,7 @@ class RestoreSourceTaskStartTest {
     }
 
     /** A task that never committed an offset. */
-    private static final class NoOffsetsContext implements SourceTaskContext {
+    static final class NoOffsetsContext implements SourceTaskContext {
         @Override
         public Map<String, String> configs() {
             return Map.of();

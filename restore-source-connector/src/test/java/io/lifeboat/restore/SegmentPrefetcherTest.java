@@ -2,7 +2,9 @@ package io.lifeboat.restore;
 
 import io.lifeboat.core.layout.BackupCatalog;
 import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.PartitionChain;
 import io.lifeboat.core.layout.SegmentDescriptor;
+import io.lifeboat.core.layout.TimeRange;
 import io.lifeboat.core.segment.BackupRecord;
 import io.lifeboat.core.segment.RecordEncoder;
 import io.lifeboat.core.segment.SegmentCompression;
@@ -15,6 +17,7 @@ import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.StoredObject;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +27,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -278,14 +283,77 @@ class SegmentPrefetcherTest {
     }
 
     @Test
-    void aSegmentNotInThePlanIsFetchedOnTheCallersThread() throws Exception {
+    void aSegmentNotInThePlanIsFetchedAtOnceAndWaitedForOnlyAsLongAsAsked() throws Exception {
         SegmentPrefetcher prefetcher = prefetcher(1, 8, Long.MAX_VALUE);
         BackupCatalog.SegmentEntry a = segment(P0, 0, 1, 1);
+        SegmentPrefetcher.Lane lane = prefetcher.lane(P0);
+
+        long started = System.nanoTime();
+        assertEquals(null, lane.fetch(a.descriptor(), 50), "not fetched within 50 ms: the gate is closed");
+        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5), "the wait is bounded");
+        awaitOpens(store, 1);
         store.gate.release(1_000);
-        try (SegmentFetcher.FetchedSegment fetched = prefetcher.lane(P0).fetch(a.descriptor())) {
+        try (SegmentFetcher.FetchedSegment fetched = lane.fetch(a.descriptor())) {
             assertEquals(List.of(0L, 1L), offsets(fetched));
         }
-        assertEquals(List.of(a.key()), store.opened);
+        assertEquals(List.of(a.key()), store.opened, "asked again, the same fetch is waited for, not a new one");
         assertEquals(0, prefetcher.held());
+        assertEquals(List.of(), localCopies());
+    }
+
+    /**
+     * A partition's next segment still downloading ends its batch with what it has, and the record read
+     * last is held until that segment tells whether it is the partition's last: complete=true once, on it.
+     */
+    @Test
+    void aPollWithABoundedWaitHandsOverWhatItHasAndHoldsTheLastRecordReadUntilTheNextSegment() throws Exception {
+        SegmentPrefetcher prefetcher = prefetcher(1, 8, Long.MAX_VALUE);
+        List<BackupCatalog.SegmentEntry> p0 = List.of(segment(P0, 0, 2, 1), segment(P0, 3, 4, 1));
+        PartitionRestore restore = new PartitionRestore(P0, "orders", PartitionChain.of(P0,
+                new BackupCatalog.PartitionEntry(P0, true, p0, List.of()), null, 0), RestoreOffsets.Progress.NONE,
+                TimeRange.ALL, prefetcher.lane(P0));
+        prefetcher.plan(P0, restore.plannedSegments());
+        store.gate.release(1); // the first segment only
+
+        List<Long> first = sourceOffsets(restore.poll(10, PollBudget.bounded(10, Long.MAX_VALUE, 5_000)));
+        assertEquals(List.of(0L, 1L), first, "offset 2 is held: the next segment is not fetched yet");
+        assertTrue(restore.waitingForSegment());
+        assertFalse(restore.isComplete());
+        assertEquals(List.of(), restore.poll(10, PollBudget.bounded(10, Long.MAX_VALUE, 20)), "still not fetched");
+
+        store.gate.release(1_000);
+        List<SourceRecord> rest = restore.poll(10, PollBudget.bounded(10, Long.MAX_VALUE, 5_000));
+        assertEquals(List.of(2L, 3L, 4L), sourceOffsets(rest));
+        assertEquals(List.of(false, false, true), rest.stream().map(RestoreOffsets::isLast).toList());
+        assertTrue(restore.isComplete());
+        assertFalse(restore.waitingForSegment());
+        assertEquals(List.of(), localCopies());
+    }
+
+    private static List<Long> sourceOffsets(List<SourceRecord> records) {
+        return records.stream().map(r -> (Long) r.sourceOffset().get(RestoreOffsets.OFFSET)).toList();
+    }
+
+    @Test
+    void segmentsOfPartitionsReadTogetherArePlannedInTheOrderTheyAreAskedFor() throws Exception {
+        TopicPartition p2 = new TopicPartition("orders", 2);
+        TopicPartition p3 = new TopicPartition("orders", 3);
+        List<BackupCatalog.SegmentEntry> a = List.of(segment(P0, 0, 29, 1));
+        List<BackupCatalog.SegmentEntry> b = List.of(segment(P1, 0, 4, 1), segment(P1, 5, 9, 1));
+        List<BackupCatalog.SegmentEntry> c = List.of(segment(p2, 0, 9, 1), segment(p2, 10, 19, 1));
+        List<BackupCatalog.SegmentEntry> d = List.of(segment(p3, 0, 9, 1));
+        Map<TopicPartition, List<BackupCatalog.SegmentEntry>> plans = new LinkedHashMap<>();
+        plans.put(P0, a);
+        plans.put(P1, b);
+        plans.put(p2, c);
+        plans.put(p3, d);
+
+        List<SegmentPrefetcher.Planned> order = ReadOrder.of(plans, 2);
+
+        // P0 and P1 are read together, at the same rate: P1 asks for its second segment after 5 records
+        // and is done after 10, when P2 takes its place (P0 is still in its only segment); P0 is done
+        // after 30 records, P2 asked for its second segment at 20: P3 comes last.
+        assertEquals(List.of(a.get(0), b.get(0), b.get(1), c.get(0), c.get(1), d.get(0)),
+                order.stream().map(SegmentPrefetcher.Planned::entry).toList());
     }
 }
