@@ -32,10 +32,11 @@ import java.util.OptionalLong;
  * task's own uploads), and the predecessor link names a segment that exists. The verdicts that stop
  * the backup (a recreated topic) or record a gap are taken on the whole listing ({@link #listWhole}).
  *
- * <p>The bounds tried: {@code F} (a segment starts at the committed offset when the previous owner's
- * last segments were uploaded after the commit), then {@link #FIRST_LOOK_BACK} offsets below
- * {@code min(F, mark)}, eight times further each time ({@code mark} is the partition's high-water mark:
- * a segment ends there, so the look-back starts below it). The whole partition is listed instead when
+ * <p>The bounds tried, with {@code mark} the partition's high-water mark (a segment ends there; marks
+ * lag the segments by up to an offset commit): {@code F} itself when {@code F <= mark} (the segments
+ * after a commit were uploaded before the next one, so one starts at the committed offset), else
+ * {@link #FIRST_LOOK_BACK} offsets below the mark (a clean hand-over: the committed offset follows the
+ * mark); then below {@code min(F, mark)} eight times further each time. The whole partition is listed instead when
  * there is no mark (a partition never backed up, or a set without marks), when a listing that is not
  * anchored returned more than {@link #MAX_UNANCHORED_KEYS} keys (the look-back would list them again:
  * {@code F} lies before much of the chain, an operator's reset), or when the bound reaches 0.
@@ -87,8 +88,8 @@ final class StoredChain {
             return chain;
         }
         long top = Math.min(firstDelivered, mark.getAsLong());
-        long lookBack = 0;
-        long bound = firstDelivered;
+        long lookBack = firstDelivered <= mark.getAsLong() ? 0 : FIRST_LOOK_BACK;
+        long bound = Math.max(0, top - lookBack);
         while (bound > 0) {
             List<SegmentDescriptor> listed = chain.listFrom(bound);
             if (listed.stream().anyMatch(s -> s.firstOffset() <= firstDelivered)) {

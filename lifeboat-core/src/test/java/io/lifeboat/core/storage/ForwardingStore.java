@@ -44,8 +44,8 @@ public final class ForwardingStore implements ObjectStore {
         return this;
     }
 
-    /** One {@link #list} call: its prefix, its start-after key ("" for none) and the keys it returned. */
-    public record Listing(String prefix, String startAfter, List<String> keys) {
+    /** One {@link #list} call: its prefix, its start-after key ("" for none) and how many keys it returned. */
+    public record Listing(String prefix, String startAfter, int keys) {
     }
 
     /** Every listing since the last call, in call order; forgets them. */
@@ -95,7 +95,7 @@ public final class ForwardingStore implements ObjectStore {
                 .filter(o -> FilesystemObjectStore.KEY_ORDER.compare(o.key(), startAfter) > 0).forEach(all::add);
         all.sort(Comparator.comparing(StoredObject::key, FilesystemObjectStore.KEY_ORDER));
         synchronized (listings) {
-            listings.add(new Listing(prefix, startAfter, all.stream().map(StoredObject::key).toList()));
+            listings.add(new Listing(prefix, startAfter, all.size()));
         }
         return all;
     }
