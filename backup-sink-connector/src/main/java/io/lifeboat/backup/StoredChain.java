@@ -1,5 +1,6 @@
 package io.lifeboat.backup;
 
+import io.lifeboat.core.layout.AnchoredListing;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.OffsetGap;
 import io.lifeboat.core.layout.SegmentDescriptor;
@@ -17,37 +18,28 @@ import java.util.OptionalLong;
  * What the store holds of one partition when an assignment's first record arrives: its segments
  * (all of them, or those from a bound on) and, only when asked, its recorded gaps.
  *
- * <p>A resuming partition lists from a bound on ({@link #resume}): the segments whose first offset is
- * at or after the bound, never the pages before it (S3's {@code start-after}, keys sort by first
- * offset). The first delivered offset {@code F} decides the bound. Such a listing is <em>anchored</em>
- * when it holds a segment that starts at or before {@code F}; only an anchored listing is used, and it
- * tells the resume ({@link ChainResume}, {@link PartitionBackup}) what the whole listing would: the
+ * <p>A resuming partition lists from a bound on ({@link #resume}, {@link AnchoredListing}): the
+ * segments whose first offset is at or after the bound, never the pages before it. The first delivered
+ * offset {@code F} is the anchor: the listing holds a segment that starts at or before {@code F}, and
+ * it tells the resume ({@link ChainResume}, {@link PartitionBackup}) what the whole listing would: the
  * chain's end, the segment covering {@code F} or the end, the last segment before the first offset to
  * store (the next segment's predecessor link). A segment it does not see starts before the bound, so
- * it could change any of these only by reaching past a listed segment that starts after it: by holding
- * offsets another segment also holds. Only two owners writing the same offsets without seeing each
- * other's segments make such overlaps (an upload that lands after the next owner listed, see
- * {@code BackupSinkTask.close}, or a zombie task), and the outcome is then the one of that race with the
- * whole listing: a further overlap, which a restore reads once. Nothing is lost (commits follow the
- * task's own uploads), and the predecessor link names a segment that exists. The verdicts that stop
- * the backup (a recreated topic) or record a gap are taken on the whole listing ({@link #listWhole}).
+ * it could change any of these only by overlapping a listed segment. Only two owners writing the same
+ * offsets without seeing each other's segments make such overlaps (an upload that lands after the next
+ * owner listed, see {@code BackupSinkTask.close}, or a zombie task), and the outcome is then the one of
+ * that race with the whole listing: a further overlap, which a restore reads once. Nothing is lost
+ * (commits follow the task's own uploads), and the predecessor link names a segment that exists. The
+ * verdicts that stop the backup (a recreated topic) or record a gap are taken on the whole listing
+ * ({@link #listWhole}).
  *
- * <p>The bounds tried, with {@code mark} the partition's high-water mark (a segment ends there; marks
- * lag the segments by up to an offset commit): {@code F} itself when {@code F <= mark} (the segments
- * after a commit were uploaded before the next one, so one starts at the committed offset), else
- * {@link #FIRST_LOOK_BACK} offsets below the mark (a clean hand-over: the committed offset follows the
- * mark); then below {@code min(F, mark)} eight times further each time. The whole partition is listed instead when
- * there is no mark (a partition never backed up, or a set without marks), when a listing that is not
- * anchored returned more than {@link #MAX_UNANCHORED_KEYS} keys (the look-back would list them again:
- * {@code F} lies before much of the chain, an operator's reset), or when the bound reaches 0.
+ * <p>The first bound, with {@code mark} the partition's high-water mark (a segment ends there; marks
+ * lag the segments by up to an offset commit): {@code F} itself when {@code F <= mark} (segments
+ * uploaded after a commit: one starts at the committed offset), else {@link AnchoredListing#FIRST_LOOK_BACK}
+ * offsets below the mark (a hand-over: the committed offset follows the mark); the look-back is measured
+ * below {@code min(F, mark)}. Without a mark (a partition never backed up, a set without marks) the
+ * whole partition is listed.
  */
 final class StoredChain {
-
-    /** The first look-back, in offsets below {@code min(F, mark)}. */
-    static final long FIRST_LOOK_BACK = 1_024;
-    /** Past this many keys in a listing that is not anchored, the whole partition is listed. */
-    static final int MAX_UNANCHORED_KEYS = 1_000;
-    private static final int LOOK_BACK_GROWTH = 8;
 
     private final TopicPartition partition;
     private final ObjectStore store;
@@ -88,48 +80,25 @@ final class StoredChain {
             return chain;
         }
         long top = Math.min(firstDelivered, mark.getAsLong());
-        long lookBack = firstDelivered <= mark.getAsLong() ? 0 : FIRST_LOOK_BACK;
-        long bound = Math.max(0, top - lookBack);
-        while (bound > 0) {
-            List<SegmentDescriptor> listed = chain.listFrom(bound);
-            if (listed.stream().anyMatch(s -> s.firstOffset() <= firstDelivered)) {
-                chain.use(listed, bound);
-                return chain;
-            }
-            if (listed.size() > MAX_UNANCHORED_KEYS) {
-                break;
-            }
-            lookBack = lookBack == 0 ? FIRST_LOOK_BACK : multiplyCapped(lookBack);
-            bound = Math.max(0, top - lookBack);
-        }
-        chain.listWhole();
+        long firstBound = firstDelivered <= mark.getAsLong() ? firstDelivered : top - AnchoredListing.FIRST_LOOK_BACK;
+        chain.use(AnchoredListing.list(store, layout, partition, firstDelivered, firstBound, top));
         return chain;
-    }
-
-    private static long multiplyCapped(long lookBack) {
-        return lookBack > Long.MAX_VALUE / LOOK_BACK_GROWTH ? Long.MAX_VALUE : lookBack * LOOK_BACK_GROWTH;
-    }
-
-    private List<SegmentDescriptor> listFrom(long bound) throws IOException {
-        List<StoredObject> objects = bound == 0 ? store.list(layout.segmentsPrefix(partition))
-                : store.list(layout.segmentsPrefix(partition), layout.segmentsStartAfter(partition, bound));
-        List<SegmentDescriptor> found = new ArrayList<>();
-        for (StoredObject object : objects) {
-            layout.parseSegmentKey(object.key()).ifPresent(found::add);
-        }
-        return found;
     }
 
     /** Lists every segment of the partition, unless that is what this chain holds already. */
     void listWhole() throws IOException {
         if (segments == null || listedFrom > 0) {
-            use(listFrom(0), 0);
+            use(AnchoredListing.whole(store, layout, partition));
         }
     }
 
-    private void use(List<SegmentDescriptor> listed, long from) {
+    private void use(AnchoredListing.Result listing) {
+        List<SegmentDescriptor> listed = new ArrayList<>();
+        for (StoredObject object : listing.objects()) {
+            layout.parseSegmentKey(object.key()).ifPresent(listed::add);
+        }
         segments = List.copyOf(listed);
-        listedFrom = from;
+        listedFrom = listing.bound();
         long first = SegmentDescriptor.NONE;
         long last = SegmentDescriptor.NONE;
         long newest = SegmentDescriptor.NONE;
