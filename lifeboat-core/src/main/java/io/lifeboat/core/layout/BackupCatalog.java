@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -61,6 +63,7 @@ public final class BackupCatalog {
     private final SortedMap<String, SortedMap<Integer, PartitionEntry>> topics = new TreeMap<>();
     private final List<StoredObject> unrecognized = new ArrayList<>();
     private final List<StoredObject> placeholders = new ArrayList<>();
+    private final Map<TopicPartition, Long> listedFrom = new HashMap<>();
 
     private BackupCatalog(ObjectStore store, BackupLayout layout, Predicate<TopicPartition> scope) {
         this.description = store.describe() + " prefix '" + layout.prefix() + "'";
@@ -122,10 +125,30 @@ public final class BackupCatalog {
      */
     public static BackupCatalog loadPartitions(ObjectStore store, BackupLayout layout,
                                                Collection<TopicPartition> partitions) throws IOException {
-        Set<TopicPartition> selected = Set.copyOf(partitions);
+        Map<TopicPartition, Long> fromStart = new HashMap<>();
+        partitions.forEach(tp -> fromStart.put(tp, 0L));
+        return loadPartitions(store, layout, fromStart);
+    }
+
+    /**
+     * Like {@link #loadPartitions(ObjectStore, BackupLayout, Collection)}, for a reader that needs each
+     * partition from an offset on (a resumed restore): a partition needed from offset {@code from > 0}
+     * lists its segments from a bound that anchors {@code from} ({@link AnchoredListing}, first bound
+     * {@link AnchoredListing#FIRST_LOOK_BACK} below it). The catalog then lacks the partition's segments
+     * that start before the bound, and the unrecognized objects that sort before it; {@link #listedFrom}
+     * says where its listing started. A reader that finds a break there confirms it on the whole listing:
+     * the segment a link names may start before the bound.
+     */
+    public static BackupCatalog loadPartitions(ObjectStore store, BackupLayout layout,
+                                               Map<TopicPartition, Long> fromOffsets) throws IOException {
+        Set<TopicPartition> selected = Set.copyOf(fromOffsets.keySet());
         BackupCatalog catalog = new BackupCatalog(store, layout, selected::contains);
         for (TopicPartition tp : selected) {
-            catalog.addSegments(store.list(layout.segmentsPrefix(tp)), layout);
+            long from = fromOffsets.get(tp);
+            AnchoredListing.Result listing = from <= 0 ? AnchoredListing.whole(store, layout, tp)
+                    : AnchoredListing.list(store, layout, tp, from, from - AnchoredListing.FIRST_LOOK_BACK, from);
+            catalog.addSegments(listing.objects(), layout);
+            catalog.listedFrom.put(tp, listing.bound());
         }
         catalog.addGaps(store.list(layout.gapsPrefix()), layout,
                 key -> selected.stream().anyMatch(tp -> key.startsWith(layout.gapsPrefix(tp))));
@@ -202,6 +225,14 @@ public final class BackupCatalog {
 
     public Set<String> topics() {
         return topics.keySet();
+    }
+
+    /**
+     * The first offset from which the partition's segments were listed: 0 when all of them were (always,
+     * but for {@link #loadPartitions(ObjectStore, BackupLayout, Map)} of a partition needed from an offset on).
+     */
+    public long listedFrom(TopicPartition tp) {
+        return listedFrom.getOrDefault(tp, 0L);
     }
 
     /** True when this catalog was loaded for the partition (the whole set, its topic, or itself). */
