@@ -15,7 +15,9 @@ import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -27,7 +29,9 @@ import java.util.concurrent.Callable;
  * {@link PartitionChain#of}, of the connector's {@link BackupCatalog#load(io.lifeboat.core.storage.ObjectStore,
  * BackupLayout, java.util.Collection)}, of a backup partition's whole stored chain ({@link StoredChain#load}:
  * a resume without a high-water mark) and of a partition resuming after a rebalance at its chain's end
- * ({@link StoredChain#resume}, committed offset and mark at the end), with the keys each step listed.
+ * ({@link StoredChain#resume}, committed offset and mark at the end), and a restore task resumed in
+ * a partition's last segment ({@link BackupCatalog#loadPartitions(io.lifeboat.core.storage.ObjectStore,
+ * BackupLayout, Map)}), with the keys each step listed.
  * Run by hand for the large figures:
  * {@code java -cp ... io.lifeboat.backup.PlanningScale <folder> <segments per partition> <partitions>};
  * {@link PlanningScaleTest} runs a small size with a heap bound.
@@ -49,6 +53,7 @@ final class PlanningScale {
     }
 
     static final String WHOLE_CHAIN = "backup task resuming, no mark: StoredChain.load (each partition)";
+    static final String RESUMED_RESTORE = "restore task resumed in its last segment: the same, from there";
     static final String RESUMED_CHAIN = "backup task resuming at its end: StoredChain.resume (each)";
 
     static List<TopicPartition> create(Path root, int segmentsPerPartition, int partitions) throws IOException {
@@ -79,6 +84,21 @@ final class PlanningScale {
                 List<PartitionChain> chains = new ArrayList<>();
                 for (TopicPartition tp : partitions) {
                     chains.add(PartitionChain.of(tp, catalog.partitions(tp.topic()).get(tp.partition()), null, 0));
+                }
+                return List.of(catalog, chains);
+            }));
+            figures.add(step(store, RESUMED_RESTORE, () -> {
+                Map<TopicPartition, Long> from = new HashMap<>();
+                partitions.forEach(tp -> from.put(tp, segmentsPerPartition * SPAN - SPAN / 2));
+                BackupCatalog catalog = BackupCatalog.loadPartitions(store, LAYOUT, from);
+                List<PartitionChain> chains = new ArrayList<>();
+                for (TopicPartition tp : partitions) {
+                    PartitionChain chain = PartitionChain.of(tp, catalog.partitions(tp.topic()).get(tp.partition()),
+                            null, from.get(tp));
+                    if (chain.segments().size() != 1 || !chain.breaks().isEmpty()) {
+                        throw new IllegalStateException(tp + ": the resumed chain is " + chain.segments());
+                    }
+                    chains.add(chain);
                 }
                 return List.of(catalog, chains);
             }));
