@@ -192,8 +192,9 @@ public class BackupSinkTask extends SinkTask {
 
     @Override
     public synchronized void open(Collection<TopicPartition> assigned) {
+        ResumeMarks marks = new ResumeMarks(store, layout);
         for (TopicPartition tp : assigned) {
-            partitions.computeIfAbsent(tp, p -> new PartitionBackup(p, spoolDir, openSpoolFiles, store, layout));
+            partitions.computeIfAbsent(tp, p -> new PartitionBackup(p, spoolDir, openSpoolFiles, store, layout, marks));
         }
         pendingMarkers.addAll(assigned);
         try {

@@ -62,6 +62,13 @@ import java.util.OptionalLong;
  * The rewind is requested only after a put() that did not fail, because Connect delivers a failed
  * batch again before it seeks: the first batch after the request is then the rewound one.
  *
+ * <p>The stored chain is listed from a bound that anchors the first delivered offset on, not whole
+ * ({@link StoredChain#resume}: a resuming partition lists about the segments from its committed offset
+ * on). "The chain's end" {@code L} is that listing's; the two verdicts a partial listing could get wrong
+ * are taken on the whole listing: a recreated topic (a first record at or below {@code L} in no listed
+ * segment) and a gap after the rewind (a segment that starts before the bound may end after {@code L};
+ * the backup then goes on after its end, and only the offsets after it can be a gap).
+ *
  * <p>Limits:
  * <ul>
  *   <li>a new incarnation is not detected when its first record is in a stored segment with a
@@ -154,9 +161,18 @@ final class ChainResume {
         }
     }
 
-    /** The first record of an assignment at or below the chain's end (see the class comment). */
+    /**
+     * The first record of an assignment at or below the chain's end (see the class comment). A
+     * recreated topic is concluded on the whole listing: a chain listed from a bound on is listed whole
+     * first.
+     */
     private void requireSameTopic(long offset, Long timestamp, StoredChain chain) throws IOException {
         if (chain.segmentCovering(offset).isPresent() || chain.gapCovers(offset)) {
+            return;
+        }
+        if (!chain.whole()) {
+            chain.listWhole();
+            requireSameTopic(offset, timestamp, chain);
             return;
         }
         if (offset < chain.firstOffset()) {
@@ -190,6 +206,16 @@ final class ChainResume {
                     + "but a restart with the same setting jumps ahead again and records offsets up to " + offset
                     + " as a gap, although the topic still holds records among them. (If it is earliest already, "
                     + "retention deleted offset " + firstSkipped + " during the rewind: restart the task.)");
+        }
+        if (offset > chainEnd + 1 && !chain.whole()) {
+            // a gap is recorded on the whole listing: a segment listed from before the bound may end later
+            long bound = chain.listedFrom();
+            chain.listWhole();
+            if (chain.lastOffset() > chainEnd) {
+                log.info("{}: a segment that starts before offset {} ends at offset {}, after the rewind target {}; "
+                        + "the backup goes on from there", partition, bound, chain.lastOffset(), chainEnd);
+                chainEnd = chain.lastOffset();
+            }
         }
         if (offset > chainEnd + 1) {
             recordGap(new OffsetGap(partition, chainEnd + 1, offset - 1), timestamp, nowMillis);

@@ -45,6 +45,7 @@ final class PartitionBackup {
     private final ObjectStore store;
     private final BackupLayout layout;
     private final ChainResume resume;
+    private final ResumeMarks marks;
 
     /** What the store held of the partition when the first record arrived; null before that and after catch-up. */
     private StoredChain stored;
@@ -54,14 +55,16 @@ final class PartitionBackup {
     private final PartitionUploads uploads;
     private SegmentSpool spool;
 
+    /** @param marks the backup set's high-water marks, shared by the partitions of one assignment */
     PartitionBackup(TopicPartition partition, Path spoolDir, OpenSpoolFiles openFiles, ObjectStore store,
-                    BackupLayout layout) {
+                    BackupLayout layout, ResumeMarks marks) {
         this.partition = partition;
         this.spoolDir = spoolDir;
         this.openFiles = openFiles;
         this.store = store;
         this.layout = layout;
         this.resume = new ChainResume(partition, store, layout);
+        this.marks = marks;
         this.uploads = new PartitionUploads(partition);
     }
 
@@ -80,7 +83,7 @@ final class PartitionBackup {
             return;
         }
         if (!caughtUp) {
-            if (!resume.joined() && resume.skip(offset, record.timestamp(), storedChain(), nowMillis)) {
+            if (!resume.joined() && resume.skip(offset, record.timestamp(), storedChain(offset), nowMillis)) {
                 return;
             }
             if (isAlreadyStored(offset, record.timestamp())) {
@@ -185,7 +188,7 @@ final class PartitionBackup {
      * both in one backup set would make a restore interleave them, so that is an error.
      */
     private boolean isAlreadyStored(long offset, Long timestamp) throws IOException {
-        StoredChain chain = storedChain();
+        StoredChain chain = storedChain(offset);
         Optional<SegmentDescriptor> covering = chain.segmentCovering(offset);
         if (covering.isPresent()) {
             SegmentDescriptor segment = covering.get();
@@ -216,10 +219,13 @@ final class PartitionBackup {
                 && timestamp >= segment.minTimestamp() && timestamp <= segment.maxTimestamp();
     }
 
-    /** The partition's segments in the store, listed once per assignment. */
-    private StoredChain storedChain() throws IOException {
+    /**
+     * The partition's segments in the store, listed once per assignment, from a bound that anchors the
+     * first delivered offset on ({@link StoredChain#resume}).
+     */
+    private StoredChain storedChain(long firstDelivered) throws IOException {
         if (stored == null) {
-            stored = StoredChain.load(partition, store, layout);
+            stored = StoredChain.resume(partition, store, layout, firstDelivered, marks.lastStored(partition));
         }
         return stored;
     }

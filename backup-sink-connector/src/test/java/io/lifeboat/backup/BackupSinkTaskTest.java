@@ -2,10 +2,13 @@ package io.lifeboat.backup;
 
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.HighWaterMarks;
+import io.lifeboat.core.layout.OffsetGap;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.segment.BackupRecord;
 import io.lifeboat.core.segment.SegmentReader;
 import io.lifeboat.core.storage.FilesystemObjectStore;
+import io.lifeboat.core.storage.ForwardingStore;
+import io.lifeboat.core.storage.ObjectStores;
 import io.lifeboat.core.storage.StoredObject;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -30,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -621,6 +625,200 @@ class BackupSinkTaskTest {
         SinkRecord text = new SinkRecord("orders", 0, null, null, Schema.STRING_SCHEMA, "text", 42);
         ConnectException e = assertThrows(ConnectException.class, () -> put(task, List.of(text)));
         assertTrue(e.getMessage().contains("orders-0 offset 42"), e.getMessage());
+    }
+
+    private BackupSinkTask startTask(ForwardingStore store, Map<String, String> props, TopicPartition... partitions) {
+        BackupSinkTask task = new BackupSinkTask(time, config -> store, ObjectStores::openForCheck);
+        tasks.add(task);
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext();
+        contexts.put(task, context);
+        task.initialize(context);
+        task.start(props);
+        task.open(List.of(partitions));
+        return task;
+    }
+
+    /** The start-after keys of the listings of P0's segments since the last call ("" for the whole folder). */
+    private static List<String> segmentListings(ForwardingStore store, List<Integer> keysListed) {
+        List<String> startAfters = new ArrayList<>();
+        for (ForwardingStore.Listing listing : store.takeListings()) {
+            if (listing.prefix().equals(LAYOUT.segmentsPrefix(P0))) {
+                startAfters.add(listing.startAfter());
+                keysListed.add(listing.keys());
+            }
+        }
+        return startAfters;
+    }
+
+    private static final BackupLayout LAYOUT = new BackupLayout("set1/");
+
+    /** Backs up offsets {@code 0..last} of P0 in segments of 100 and commits them (the mark is {@code last}). */
+    private void backUpAndCommit(long last) {
+        BackupSinkTask first = startTask(props("segment.max.records", "100"), P0);
+        put(first, records(P0, 0, last));
+        assertEquals(last + 1, first.preCommit(Map.of()).get(P0).offset());
+        first.close(List.of(P0));
+        first.stop();
+    }
+
+    /**
+     * Backs up {@code from..to} of P0 into another prefix, as an owner that did not see the set's segments
+     * would, and moves the segment into the set: an overlapping (replayed) segment.
+     */
+    private void writeReplayedSegment(long from, long to) throws IOException {
+        BackupSinkTask other = startTask(props("storage.prefix", "other", "segment.max.records",
+                Long.toString(to - from + 1)), P0);
+        put(other, records(P0, from, to));
+        other.stop();
+        BackupLayout otherLayout = new BackupLayout("other/");
+        for (StoredObject o : new FilesystemObjectStore(root).list(otherLayout.segmentsPrefix(P0))) {
+            SegmentDescriptor d = otherLayout.parseSegmentKey(o.key()).orElseThrow();
+            Files.move(root.resolve(o.key()), root.resolve(LAYOUT.segmentKey(d)));
+        }
+    }
+
+    private ForwardingStore countingStore() {
+        return new ForwardingStore(new FilesystemObjectStore(root));
+    }
+
+    @Test
+    void aPartitionResumingAfterARebalanceListsOnlyTheSegmentsAroundItsCommittedOffset() throws IOException {
+        backUpAndCommit(4_999); // 50 segments of 100, committed at 5000, marked 4999
+        ForwardingStore store = countingStore();
+        BackupSinkTask second = startTask(store, props("segment.max.records", "100"), P0);
+        store.takeListings();
+
+        put(second, records(P0, 5_000, 5_099));
+        assertEquals(Map.of(P0, 4_999L), rewinds(second), "rewound to the last stored offset to check it");
+        List<Integer> keys = new ArrayList<>();
+        assertEquals(List.of(LAYOUT.segmentsStartAfter(P0, 4_999 - 1_024)), segmentListings(store, keys),
+                "from 1024 below the mark, which the committed offset follows");
+        assertEquals(List.of(10), keys, "the segments from 4000 on, not the 50 of the partition");
+
+        put(second, records(P0, 4_999, 5_199));
+        assertEquals(5_200L, second.preCommit(Map.of()).get(P0).offset());
+        assertEquals(List.of(), segmentListings(store, keys), "listed once per assignment");
+        assertEquals(LongStream.rangeClosed(0, 5_199).boxed().toList(),
+                storedRecords(P0).stream().map(BackupRecord::offset).toList(), "each offset stored once");
+        assertEquals(4_999L, segments(P0).get(50).previousLastOffset());
+        assertEquals(List.of(), gapKeys());
+    }
+
+    @Test
+    void aRestartBetweenUploadAndCommitListsFromTheCommittedOffsetOnly() throws IOException {
+        BackupSinkTask first = startTask(props("segment.max.records", "100"), P0);
+        put(first, records(P0, 0, 2_999));
+        assertEquals(3_000L, first.preCommit(Map.of()).get(P0).offset());
+        put(first, records(P0, 3_000, 4_999)); // uploaded, never committed
+        first.stop();
+
+        ForwardingStore store = countingStore();
+        BackupSinkTask second = startTask(store, props("segment.max.records", "100"), P0);
+        store.takeListings();
+        put(second, records(P0, 3_000, 5_099));
+        List<Integer> keys = new ArrayList<>();
+        assertEquals(List.of(LAYOUT.segmentsStartAfter(P0, 2_999 - 1_024)), segmentListings(store, keys),
+                "the mark is 2999, written with the commit of 3000");
+        assertEquals(List.of(30), keys, "the segments from 2000 on, not the 50 of the partition");
+        assertEquals(Map.of(), rewinds(second));
+        assertEquals(5_100L, second.preCommit(Map.of()).get(P0).offset());
+        assertEquals(LongStream.rangeClosed(0, 5_099).boxed().toList(),
+                storedRecords(P0).stream().map(BackupRecord::offset).toList(), "each offset stored once");
+        assertEquals(4_999L, segments(P0).get(50).previousLastOffset());
+    }
+
+    @Test
+    void withoutAHighWaterMarkTheResumeListsTheWholePartition() throws IOException {
+        BackupSinkTask first = startTask(props("segment.max.records", "100"), P0);
+        put(first, records(P0, 0, 4_999)); // stored, but no offset commit wrote a mark
+        first.stop();
+        assertEquals(List.of(), new FilesystemObjectStore(root).list(LAYOUT.highWaterPrefix()));
+
+        ForwardingStore store = countingStore();
+        BackupSinkTask second = startTask(store, props("segment.max.records", "100"), P0);
+        store.takeListings();
+        put(second, records(P0, 5_000, 5_099));
+        List<Integer> keys = new ArrayList<>();
+        assertEquals(List.of(""), segmentListings(store, keys));
+        assertEquals(List.of(50), keys);
+        assertEquals(Map.of(P0, 4_999L), rewinds(second));
+        put(second, records(P0, 4_999, 5_099));
+        assertEquals(5_100L, second.preCommit(Map.of()).get(P0).offset());
+        assertEquals(4_999L, segments(P0).get(50).previousLastOffset());
+    }
+
+    @Test
+    void aRecreatedTopicIsStillAnErrorWhenOnlyTheChainsEndIsListed() throws IOException {
+        backUpAndCommit(4_999);
+        ForwardingStore store = countingStore();
+        BackupSinkTask second = startTask(store, props("segment.max.records", "100"), P0);
+        store.takeListings();
+
+        put(second, newIncarnation(P0, 5_000, 5_010));
+        assertEquals(Map.of(P0, 4_999L), rewinds(second));
+        ConnectException e = assertThrows(ConnectException.class, () -> put(second, newIncarnation(P0, 4_999, 5_010)));
+        assertTrue(e.getMessage().contains("Offset 4999 of orders-0"), e.getMessage());
+        assertTrue(e.getMessage().contains("deleted and created again"), e.getMessage());
+        List<Integer> keys = new ArrayList<>();
+        assertEquals(List.of(LAYOUT.segmentsStartAfter(P0, 3_975)), segmentListings(store, keys));
+        assertEquals(50, segments(P0).size(), "nothing of the new topic was mixed into the backup set");
+        assertEquals(List.of(), gapKeys());
+    }
+
+    @Test
+    void aRecreatedTopicBetweenListedSegmentsIsConcludedOnTheWholeListing() throws IOException {
+        backUpAndCommit(4_999);
+        Files.delete(root.resolve(LAYOUT.segmentKey(segments(P0).get(45)))); // 4500..4599 is gone
+        ForwardingStore store = countingStore();
+        BackupSinkTask second = startTask(store, props("segment.max.records", "100"), P0);
+        store.takeListings();
+
+        // an operator's reset of the group to 4550, in no stored segment and no gap
+        ConnectException e = assertThrows(ConnectException.class, () -> put(second, records(P0, 4_550, 4_560)));
+        assertTrue(e.getMessage().contains("lies within the backup's stored offsets 0..4999"), e.getMessage());
+        List<Integer> keys = new ArrayList<>();
+        assertEquals(List.of(LAYOUT.segmentsStartAfter(P0, 4_550), LAYOUT.segmentsStartAfter(P0, 4_550 - 1_024), ""),
+                segmentListings(store, keys), "the verdict is taken on the whole listing");
+        assertEquals(List.of(4, 13, 49), keys);
+    }
+
+    @Test
+    void aReplayedSegmentAcrossTheCommittedOffsetIsJoinedAndNotStoredAgain() throws IOException {
+        backUpAndCommit(4_999);
+        writeReplayedSegment(4_950, 5_049); // an earlier owner's late upload, after the one that committed 5000
+        ForwardingStore store = countingStore();
+        BackupSinkTask second = startTask(store, props("segment.max.records", "100"), P0);
+        store.takeListings();
+
+        put(second, records(P0, 5_000, 5_149));
+        assertEquals(Map.of(), rewinds(second), "5000 is in the replayed segment: the chain is joined there");
+        assertEquals(5_150L, second.preCommit(Map.of()).get(P0).offset());
+        SegmentDescriptor next = segments(P0).get(segments(P0).size() - 1);
+        assertEquals(5_050L, next.firstOffset(), "what the replayed segment holds is not stored again");
+        assertEquals(5_049L, next.previousLastOffset());
+        List<Integer> keys = new ArrayList<>();
+        assertEquals(List.of(LAYOUT.segmentsStartAfter(P0, 3_975)), segmentListings(store, keys));
+        assertEquals(List.of(11), keys, "4000..4900 and the replayed 4950");
+    }
+
+    @Test
+    void aGapAfterTheRewindIsRecordedOnTheWholeListing() throws IOException {
+        backUpAndCommit(4_999);
+        writeReplayedSegment(3_000, 5_499); // starts before the look-back's bound, ends after the mark
+        ForwardingStore store = countingStore();
+        BackupSinkTask second = startTask(store, props("segment.max.records", "100"), P0);
+        store.takeListings();
+
+        // retention deleted everything below 6000
+        put(second, records(P0, 6_000, 6_010));
+        assertEquals(Map.of(P0, 4_999L), rewinds(second), "the end of the segments listed from 3975 on");
+        put(second, records(P0, 6_000, 6_099));
+        assertEquals(List.of(LAYOUT.gapKey(new OffsetGap(P0, 5_500, 5_999))), gapKeys(),
+                "the replayed segment holds 5000..5499: they are no gap");
+        assertEquals(6_100L, second.preCommit(Map.of()).get(P0).offset());
+        assertEquals(5_499L, segments(P0).get(segments(P0).size() - 1).previousLastOffset());
+        List<Integer> keys = new ArrayList<>();
+        assertEquals(List.of(LAYOUT.segmentsStartAfter(P0, 3_975), ""), segmentListings(store, keys));
     }
 
     private static void waitFor(Supplier<Boolean> condition) throws InterruptedException {

@@ -2,6 +2,7 @@ package io.lifeboat.backup;
 
 import io.lifeboat.core.config.StorageConfig;
 import io.lifeboat.core.storage.FaultyBlobStore;
+import io.lifeboat.core.storage.ForwardingStore;
 import io.lifeboat.core.storage.S3ObjectStore;
 import io.lifeboat.core.storage.S3ProxyServer;
 import org.apache.kafka.common.TopicPartition;
@@ -110,6 +111,34 @@ class BackupStoreFailuresTest {
     private List<String> keys(String under) {
         return server.client().listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix + under)).contents()
                 .stream().map(S3Object::key).toList();
+    }
+
+    @Test
+    void aPartitionResumingAfterARebalanceAsksS3ForTheKeysAfterABoundOnly() {
+        BackupSinkTask first = startTask(props("segment.max.records", "100"));
+        first.put(records(0, 4_999));
+        assertTrue(first.awaitUploads(60_000));
+        first.put(List.of());
+        assertEquals(5_000L, first.preCommit(Map.of()).get(P0).offset()); // the high-water mark: 4999
+        first.close(List.of(P0));
+
+        List<ForwardingStore> stores = new ArrayList<>();
+        BackupSinkTask second = new BackupSinkTask(Time.SYSTEM, config -> {
+            ForwardingStore store = new ForwardingStore(S3ObjectStore.createForCheck(config));
+            stores.add(store);
+            return store;
+        }, S3ObjectStore::createForCheck);
+        tasks.add(second);
+        second.initialize(context);
+        second.start(props("segment.max.records", "100"));
+        second.open(List.of(P0));
+        second.put(records(5_000, 5_009));
+        assertEquals(Map.of(P0, 4_999L), context.takeOffsets());
+
+        String folder = prefix + "segments/orders/000000/";
+        assertEquals(List.of(new ForwardingStore.Listing(folder, folder + String.format("%020d", 4_999 - 1_024), 10)),
+                stores.get(0).takeListings().stream().filter(l -> l.prefix().equals(folder)).toList(),
+                "S3 answered the 10 keys after the start-after key, not the 50 of the partition");
     }
 
     @Test

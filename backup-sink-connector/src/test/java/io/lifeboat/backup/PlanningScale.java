@@ -5,6 +5,7 @@ import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.PartitionChain;
 import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.storage.FilesystemObjectStore;
+import io.lifeboat.core.storage.ForwardingStore;
 import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
@@ -14,17 +15,23 @@ import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 
 /**
  * What planning costs on a large backup set: a synthetic set of zero-byte segment objects (named by
  * {@link BackupLayout#segmentKey}, each segment chained to the previous one) on the filesystem store,
  * and the time and retained heap of a restore task's {@link BackupCatalog#loadPartitions} +
  * {@link PartitionChain#of}, of the connector's {@link BackupCatalog#load(io.lifeboat.core.storage.ObjectStore,
- * BackupLayout, java.util.Collection)} and of a resuming backup partition's {@link StoredChain#load}.
+ * BackupLayout, java.util.Collection)}, of a backup partition's whole stored chain ({@link StoredChain#load}:
+ * a resume without a high-water mark) and of a partition resuming after a rebalance at its chain's end
+ * ({@link StoredChain#resume}, committed offset and mark at the end), and a restore task resumed in
+ * a partition's last segment ({@link BackupCatalog#loadPartitions(io.lifeboat.core.storage.ObjectStore,
+ * BackupLayout, Map)}), with the keys each step listed.
  * Run by hand for the large figures:
  * {@code java -cp ... io.lifeboat.backup.PlanningScale <folder> <segments per partition> <partitions>};
  * {@link PlanningScaleTest} runs a small size with a heap bound.
@@ -33,15 +40,21 @@ final class PlanningScale {
 
     static final BackupLayout LAYOUT = new BackupLayout("set/");
     static final String TOPIC = "orders";
+    /** Offsets per segment. */
+    static final long SPAN = 100;
 
-    /** One measured step: wall time, heap retained by its result, peak heap while it ran. */
-    record Figure(String step, long millis, long retainedBytes, long peakBytes) {
+    /** One measured step: wall time, heap retained by its result, peak heap while it ran, keys listed. */
+    record Figure(String step, long millis, long retainedBytes, long peakBytes, long keysListed) {
         @Override
         public String toString() {
-            return String.format("%-58s %7d ms  retained %6.1f MB  peak %6.1f MB", step, millis,
-                    retainedBytes / 1e6, peakBytes / 1e6);
+            return String.format("%-62s %7d ms  retained %6.1f MB  peak %6.1f MB  %9d keys listed", step, millis,
+                    retainedBytes / 1e6, peakBytes / 1e6, keysListed);
         }
     }
+
+    static final String WHOLE_CHAIN = "backup task resuming, no mark: StoredChain.load (each partition)";
+    static final String RESUMED_RESTORE = "restore task resumed in its last segment: the same, from there";
+    static final String RESUMED_CHAIN = "backup task resuming at its end: StoredChain.resume (each)";
 
     static List<TopicPartition> create(Path root, int segmentsPerPartition, int partitions) throws IOException {
         List<TopicPartition> created = new ArrayList<>();
@@ -52,30 +65,21 @@ final class PlanningScale {
             Files.createDirectories(folder);
             long previous = SegmentDescriptor.NONE;
             for (int s = 0; s < segmentsPerPartition; s++) {
-                long first = s * 100L;
-                SegmentDescriptor d = new SegmentDescriptor(TOPIC, p, first, first + 99, previous,
-                        1_764_000_000_000L + first, 1_764_000_000_000L + first + 99);
+                long first = s * SPAN;
+                SegmentDescriptor d = new SegmentDescriptor(TOPIC, p, first, first + SPAN - 1, previous,
+                        1_764_000_000_000L + first, 1_764_000_000_000L + first + SPAN - 1);
                 Files.createFile(root.resolve(LAYOUT.segmentKey(d)));
-                previous = first + 99;
+                previous = first + SPAN - 1;
             }
         }
         return created;
     }
 
-    static List<Figure> measure(Path root, List<TopicPartition> partitions) throws Exception {
-        return measure(root, partitions, figure -> { });
-    }
-
-    /** @param measured told of each figure as soon as it is measured (a later step may run out of heap) */
-    static List<Figure> measure(Path root, List<TopicPartition> partitions, Consumer<Figure> measured)
-            throws Exception {
+    /** Measures each step over the partitions {@link #create} made with {@code segmentsPerPartition}. */
+    static List<Figure> measure(Path root, List<TopicPartition> partitions, int segmentsPerPartition) throws Exception {
         List<Figure> figures = new ArrayList<>();
-        Consumer<Figure> keep = figure -> {
-            figures.add(figure);
-            measured.accept(figure);
-        };
-        try (FilesystemObjectStore store = new FilesystemObjectStore(root)) {
-            keep.accept(step("restore task: BackupCatalog.loadPartitions + PartitionChain.of", () -> {
+        try (ForwardingStore store = new ForwardingStore(new FilesystemObjectStore(root))) {
+            figures.add(step(store, "restore task: BackupCatalog.loadPartitions + PartitionChain.of", () -> {
                 BackupCatalog catalog = BackupCatalog.loadPartitions(store, LAYOUT, partitions);
                 List<PartitionChain> chains = new ArrayList<>();
                 for (TopicPartition tp : partitions) {
@@ -83,12 +87,39 @@ final class PlanningScale {
                 }
                 return List.of(catalog, chains);
             }));
-            keep.accept(step("restore connector: BackupCatalog.load(topics)", () ->
+            figures.add(step(store, RESUMED_RESTORE, () -> {
+                Map<TopicPartition, Long> from = new HashMap<>();
+                partitions.forEach(tp -> from.put(tp, segmentsPerPartition * SPAN - SPAN / 2));
+                BackupCatalog catalog = BackupCatalog.loadPartitions(store, LAYOUT, from);
+                List<PartitionChain> chains = new ArrayList<>();
+                for (TopicPartition tp : partitions) {
+                    PartitionChain chain = PartitionChain.of(tp, catalog.partitions(tp.topic()).get(tp.partition()),
+                            null, from.get(tp));
+                    if (chain.segments().size() != 1 || !chain.breaks().isEmpty()) {
+                        throw new IllegalStateException(tp + ": the resumed chain is " + chain.segments());
+                    }
+                    chains.add(chain);
+                }
+                return List.of(catalog, chains);
+            }));
+            figures.add(step(store, "restore connector: BackupCatalog.load(topics)", () ->
                     BackupCatalog.load(store, LAYOUT, Set.of(TOPIC))));
-            keep.accept(step("backup task resuming: StoredChain.load (each partition)", () -> {
+            figures.add(step(store, WHOLE_CHAIN, () -> {
                 List<StoredChain> chains = new ArrayList<>();
                 for (TopicPartition tp : partitions) {
                     chains.add(StoredChain.load(tp, store, LAYOUT));
+                }
+                return chains;
+            }));
+            figures.add(step(store, RESUMED_CHAIN, () -> {
+                List<StoredChain> chains = new ArrayList<>();
+                for (TopicPartition tp : partitions) {
+                    long last = segmentsPerPartition * SPAN - 1;
+                    StoredChain chain = StoredChain.resume(tp, store, LAYOUT, last + 1, OptionalLong.of(last));
+                    if (chain.lastOffset() != last) {
+                        throw new IllegalStateException(tp + ": the resumed chain ends at " + chain.lastOffset());
+                    }
+                    chains.add(chain);
                 }
                 return chains;
             }));
@@ -96,7 +127,8 @@ final class PlanningScale {
         return figures;
     }
 
-    private static Figure step(String name, Callable<Object> work) throws Exception {
+    private static Figure step(ForwardingStore store, String name, Callable<Object> work) throws Exception {
+        store.takeListings();
         long before = usedAfterGc();
         resetPeaks();
         long start = System.nanoTime();
@@ -105,7 +137,8 @@ final class PlanningScale {
         long peak = peaks();
         long retained = usedAfterGc() - before;
         java.lang.ref.Reference.reachabilityFence(result); // retained: measured while the result is held
-        return new Figure(name, millis, retained, peak);
+        long keys = store.takeListings().stream().mapToLong(ForwardingStore.Listing::keys).sum();
+        return new Figure(name, millis, retained, peak, keys);
     }
 
     private static long usedAfterGc() throws InterruptedException {
@@ -139,7 +172,9 @@ final class PlanningScale {
         System.out.printf("%d segments in %d partition(s) ready in %d ms; max heap %.0f MB%n",
                 (long) perPartition * partitions, partitions, (System.nanoTime() - start) / 1_000_000,
                 Runtime.getRuntime().maxMemory() / 1e6);
-        measure(root, tps, System.out::println);
+        for (Figure f : measure(root, tps, perPartition)) {
+            System.out.println(f);
+        }
     }
 
     private PlanningScale() {

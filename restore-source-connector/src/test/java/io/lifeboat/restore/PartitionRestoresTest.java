@@ -2,8 +2,11 @@ package io.lifeboat.restore;
 
 import io.lifeboat.core.layout.DamagedSets;
 import io.lifeboat.core.layout.DamagedSets.DamagedSet;
+import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.layout.TimeRange;
+import io.lifeboat.core.segment.CorruptSegmentException;
 import io.lifeboat.core.segment.SegmentFetcher;
+import io.lifeboat.core.storage.FilesystemObjectStore;
 import io.lifeboat.core.storage.ForwardingStore;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -12,10 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,5 +79,86 @@ class PartitionRestoresTest {
                 .withPlaceholder("set/segments/orders/000000/"), true, 13, null);
         assertEquals(2, open(placeholder, Map.of()).size(), "before, a placeholder in a partition's folder "
                 + "stopped the task as 'not a Lifeboat segment'");
+    }
+
+    /**
+     * Segments 0..29 of P0 in their own store: segment {@code i} holds offsets {@code 100i..100i+9}
+     * (the offsets between hold no records, as after compaction), chained to the one before.
+     */
+    private FilesystemObjectStore spacedSegments(String name, int... leftOut) throws IOException {
+        FilesystemObjectStore store = new FilesystemObjectStore(Files.createDirectories(dir.resolve(name)));
+        long previous = SegmentDescriptor.NONE;
+        for (int i = 0; i < 30; i++) {
+            final int index = i;
+            if (java.util.Arrays.stream(leftOut).noneMatch(out -> out == index)) {
+                DamagedSets.writeSegment(store, dir, P0, i * 100L, i * 100L + 9, previous);
+            }
+            previous = i * 100L + 9;
+        }
+        return store;
+    }
+
+    private List<Long> restoreP0(ForwardingStore store, long lastRestored) throws IOException {
+        PartitionRestore p0 = PartitionRestores.open(store, DamagedSets.LAYOUT, TopicMapping.parse(List.of()),
+                List.of(P0), Map.of(P0, new RestoreOffsets.Progress(lastRestored, false)), TimeRange.ALL,
+                tp -> SegmentPrefetcher.Source.direct(new SegmentFetcher(store, DamagedSets.LAYOUT, dir))).get(0);
+        List<Long> offsets = new ArrayList<>();
+        for (List<SourceRecord> batch = p0.poll(50); !batch.isEmpty(); batch = p0.poll(50)) {
+            batch.forEach(r -> offsets.add((Long) r.sourceOffset().get(RestoreOffsets.OFFSET)));
+        }
+        assertTrue(p0.isComplete());
+        return offsets;
+    }
+
+    private static List<String> segmentListings(ForwardingStore store) {
+        return store.takeListings().stream().filter(l -> l.prefix().equals(DamagedSets.LAYOUT.segmentsPrefix(P0)))
+                .map(l -> l.startAfter() + " (" + l.keys() + " keys)").toList();
+    }
+
+    private static List<Long> offsets(long... ranges) {
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i < ranges.length; i += 2) {
+            LongStream.rangeClosed(ranges[i], ranges[i + 1]).forEach(out::add);
+        }
+        return out;
+    }
+
+    @Test
+    void aResumedRestoreListsTheSegmentsFromAboutItsResumeOffsetAndRestoresTheSameRecords() throws IOException {
+        ForwardingStore store = new ForwardingStore(spacedSegments("spaced"));
+        assertEquals(offsets(2_505, 2_509, 2_600, 2_609, 2_700, 2_709, 2_800, 2_809, 2_900, 2_909),
+                restoreP0(store, 2_504));
+        assertEquals(List.of(DamagedSets.LAYOUT.segmentsStartAfter(P0, 2_505 - 1_024) + " (15 keys)"),
+                segmentListings(store), "the segments from 1500 on, not the 30 of the partition");
+    }
+
+    @Test
+    void aBreakInTheSegmentsListedFromABoundIsConfirmedOnTheWholeListing() throws IOException {
+        FilesystemObjectStore files = spacedSegments("replayed", 28); // 2800..2809 is not there...
+        DamagedSets.writeSegment(files, dir, P0, 1_000, 2_809, SegmentDescriptor.NONE); // ...a replay holds it
+        ForwardingStore store = new ForwardingStore(files);
+        assertEquals(offsets(2_505, 2_809, 2_900, 2_909), restoreP0(store, 2_504),
+                "2900..2909 names 2809 as its predecessor: the replayed segment, which starts before the bound");
+        assertEquals(List.of(DamagedSets.LAYOUT.segmentsStartAfter(P0, 1_481) + " (14 keys)", " (30 keys)"),
+                segmentListings(store));
+    }
+
+    @Test
+    void aBreakThatTheWholeListingConfirmsStopsTheResumedPartition() throws IOException {
+        ForwardingStore store = new ForwardingStore(spacedSegments("missing", 28));
+        List<Long> restored = new ArrayList<>();
+        PartitionRestore p0 = PartitionRestores.open(store, DamagedSets.LAYOUT, TopicMapping.parse(List.of()),
+                List.of(P0), Map.of(P0, new RestoreOffsets.Progress(2_504, false)), TimeRange.ALL,
+                tp -> SegmentPrefetcher.Source.direct(new SegmentFetcher(store, DamagedSets.LAYOUT, dir))).get(0);
+        CorruptSegmentException e = assertThrows(CorruptSegmentException.class, () -> {
+            for (List<SourceRecord> batch = p0.poll(50); !batch.isEmpty(); batch = p0.poll(50)) {
+                batch.forEach(r -> restored.add((Long) r.sourceOffset().get(RestoreOffsets.OFFSET)));
+            }
+        });
+        assertTrue(e.getMessage().contains("missing a segment: set/segments/orders/000000/00000000000000002900-"),
+                e.getMessage());
+        assertEquals(offsets(2_505, 2_509, 2_600, 2_609, 2_700, 2_709), restored);
+        assertEquals(List.of(DamagedSets.LAYOUT.segmentsStartAfter(P0, 1_481) + " (14 keys)", " (29 keys)"),
+                segmentListings(store));
     }
 }

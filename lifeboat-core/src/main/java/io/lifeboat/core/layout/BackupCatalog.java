@@ -121,6 +121,7 @@ public final class BackupCatalog {
     private final List<StoredObject> unrecognized = new ArrayList<>();
     private final List<StoredObject> placeholders = new ArrayList<>();
     private final Map<String, String> topicNames = new HashMap<>();
+    private final Map<TopicPartition, Long> listedFrom = new HashMap<>();
 
     private BackupCatalog(ObjectStore store, BackupLayout layout, Predicate<TopicPartition> scope) {
         this.description = store.describe() + " prefix '" + layout.prefix() + "'";
@@ -182,10 +183,35 @@ public final class BackupCatalog {
      */
     public static BackupCatalog loadPartitions(ObjectStore store, BackupLayout layout,
                                                Collection<TopicPartition> partitions) throws IOException {
-        Set<TopicPartition> selected = Set.copyOf(partitions);
+        Map<TopicPartition, Long> fromStart = new HashMap<>();
+        partitions.forEach(tp -> fromStart.put(tp, 0L));
+        return loadPartitions(store, layout, fromStart);
+    }
+
+    /**
+     * Like {@link #loadPartitions(ObjectStore, BackupLayout, Collection)}, for a reader that needs each
+     * partition from an offset on (a resumed restore): a partition needed from offset {@code from > 0}
+     * lists its segments from a bound that anchors {@code from} ({@link AnchoredListing}, first bound
+     * {@link AnchoredListing#FIRST_LOOK_BACK} below it). The catalog then lacks the partition's segments
+     * that start before the bound, and the unrecognized objects that sort before it; {@link #listedFrom}
+     * says where its listing started. A reader that finds a break there confirms it on the whole listing:
+     * the segment a link names may start before the bound.
+     */
+    public static BackupCatalog loadPartitions(ObjectStore store, BackupLayout layout,
+                                               Map<TopicPartition, Long> fromOffsets) throws IOException {
+        Set<TopicPartition> selected = Set.copyOf(fromOffsets.keySet());
         BackupCatalog catalog = new BackupCatalog(store, layout, selected::contains);
         for (TopicPartition tp : selected) {
-            catalog.addSegments(store, layout.segmentsPrefix(tp), layout);
+            long from = fromOffsets.get(tp);
+            if (from <= 0) {
+                catalog.addSegments(store, layout.segmentsPrefix(tp), layout);
+                catalog.listedFrom.put(tp, 0L);
+            } else { // a short listing, or (not anchored) the whole one
+                AnchoredListing.Result listing = AnchoredListing.list(store, layout, tp, from,
+                        from - AnchoredListing.FIRST_LOOK_BACK, from);
+                listing.objects().forEach(object -> catalog.addSegment(object, layout));
+                catalog.listedFrom.put(tp, listing.bound());
+            }
         }
         catalog.addGaps(store.list(layout.gapsPrefix()), layout,
                 key -> selected.stream().anyMatch(tp -> key.startsWith(layout.gapsPrefix(tp))));
@@ -211,15 +237,17 @@ public final class BackupCatalog {
 
     /** The segments under {@code prefix}, streamed in any order: no listing of them is held, only their entries. */
     private void addSegments(ObjectStore store, String prefix, BackupLayout layout) throws IOException {
-        store.forEachObject(prefix, "", object -> {
-            Optional<SegmentDescriptor> segment = layout.parseSegmentKey(object.key());
-            if (segment.isPresent()) {
-                SegmentDescriptor d = sharingTopicName(segment.get());
-                partition(d.topicPartition(), false).segments().add(SegmentEntry.canonical(layout, object.size(), d));
-            } else {
-                stray(object);
-            }
-        });
+        store.forEachObject(prefix, "", object -> addSegment(object, layout));
+    }
+
+    private void addSegment(StoredObject object, BackupLayout layout) {
+        Optional<SegmentDescriptor> segment = layout.parseSegmentKey(object.key());
+        if (segment.isPresent()) {
+            SegmentDescriptor d = sharingTopicName(segment.get());
+            partition(d.topicPartition(), false).segments().add(SegmentEntry.canonical(layout, object.size(), d));
+        } else {
+            stray(object);
+        }
     }
 
     private void addGaps(List<StoredObject> objects, BackupLayout layout, Predicate<String> inScope) {
@@ -275,6 +303,14 @@ public final class BackupCatalog {
 
     public Set<String> topics() {
         return topics.keySet();
+    }
+
+    /**
+     * The first offset from which the partition's segments were listed: 0 when all of them were (always,
+     * but for {@link #loadPartitions(ObjectStore, BackupLayout, Map)} of a partition needed from an offset on).
+     */
+    public long listedFrom(TopicPartition tp) {
+        return listedFrom.getOrDefault(tp, 0L);
     }
 
     /** True when this catalog was loaded for the partition (the whole set, its topic, or itself). */

@@ -194,6 +194,19 @@ public final class BackupLayout {
         return prefix + SEGMENTS + tp.topic() + "/" + partitionFolder(tp.partition()) + "/";
     }
 
+    /**
+     * The key after which a listing of {@link #segmentsPrefix(TopicPartition)} holds exactly the
+     * partition's segments whose first offset is {@code firstOffset} or more: the prefix and the 20 digits
+     * of {@code firstOffset}, which sorts after every key of a smaller first offset and before every key
+     * of this one (they go on with "-"). For S3's {@code start-after}, so the keys before are never listed.
+     */
+    public String segmentsStartAfter(TopicPartition tp, long firstOffset) {
+        if (firstOffset < 0) {
+            throw new IllegalArgumentException("negative offset: " + firstOffset);
+        }
+        return segmentsPrefix(tp) + String.format("%020d", firstOffset);
+    }
+
     public String segmentKey(SegmentDescriptor s) {
         return segmentsPrefix(s.topicPartition())
                 + String.format("%020d-%020d_prev-%s_ts-%s-%s%s", s.firstOffset(), s.lastOffset(),

@@ -55,6 +55,23 @@ class BackupLayoutTest {
     }
 
     @Test
+    void startAfterKeySortsBetweenTheSmallerFirstOffsetsAndTheGivenOne() {
+        TopicPartition tp = new TopicPartition("t", 1);
+        String startAfter = layout.segmentsStartAfter(tp, 100);
+        long[][] segments = {{0, 99}, {99, 200}, {100, 100}, {100, 5_000}, {101, 150}, {1_000, 1_999}};
+        List<Long> after = new ArrayList<>();
+        for (long[] s : segments) {
+            String key = layout.segmentKey(new SegmentDescriptor("t", 1, s[0], s[1], SegmentDescriptor.NONE, 1, 2));
+            if (key.compareTo(startAfter) > 0) {
+                after.add(s[0]);
+            }
+        }
+        assertEquals(List.of(100L, 100L, 101L, 1_000L), after);
+        assertTrue(layout.segmentKey(new SegmentDescriptor("t", 1, 0, 0, SegmentDescriptor.NONE, 1, 2))
+                .compareTo(layout.segmentsStartAfter(tp, 0)) > 0, "from offset 0 on, every segment is listed");
+    }
+
+    @Test
     void foreignKeysAreNotSegments() {
         assertTrue(layout.parseSegmentKey("prod/cluster-a/segments/t/000001/notes.txt").isEmpty());
         assertTrue(layout.parseSegmentKey("other/segments/t/000001/x.avro").isEmpty());

@@ -148,6 +148,15 @@ public final class DamagedSets {
 
     private SegmentDescriptor segment(ObjectStore store, TopicPartition tp, long first, long last, long previous)
             throws IOException {
+        return writeSegment(store, dir, tp, first, last, previous);
+    }
+
+    /**
+     * Stores a segment of records {@code first..last} (timestamp {@code 1000 + offset}, value the offset's
+     * low byte) under {@link #LAYOUT}, encoded in a new folder under {@code dir}.
+     */
+    public static SegmentDescriptor writeSegment(ObjectStore store, Path dir, TopicPartition tp, long first, long last,
+                                                 long previous) throws IOException {
         Path work = Files.createTempDirectory(dir, "work");
         try (SegmentSpool spool = new SegmentSpool(Files.createDirectories(work.resolve("spool")), tp, previous, 0)) {
             RecordEncoder encoder = new RecordEncoder();

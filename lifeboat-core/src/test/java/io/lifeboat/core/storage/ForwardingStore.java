@@ -9,15 +9,16 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A store for tests that passes every call to a real one, counts {@link #open} calls, and adds to its
- * listings objects that a filesystem cannot hold but S3 can: zero-byte "folder" placeholders whose keys
- * end with '/', as a console's "create folder" makes.
+ * A store for tests that passes every call to a real one, counts {@link #open} calls, records its
+ * listings ({@link #takeListings}), and adds to them objects that a filesystem cannot hold but S3 can:
+ * zero-byte "folder" placeholders whose keys end with '/', as a console's "create folder" makes.
  */
 public final class ForwardingStore implements ObjectStore {
 
     private final ObjectStore store;
     private final List<StoredObject> extra = new ArrayList<>();
     private final AtomicInteger opens = new AtomicInteger();
+    private final List<Listing> listings = new ArrayList<>();
     private volatile String refusedOpens;
     private volatile int breakStreamsAfter = -1;
 
@@ -41,6 +42,19 @@ public final class ForwardingStore implements ObjectStore {
     public ForwardingStore breakingStreamsAfter(int bytes) {
         breakStreamsAfter = bytes;
         return this;
+    }
+
+    /** One {@link #list} call: its prefix, its start-after key ("" for none) and how many keys it returned. */
+    public record Listing(String prefix, String startAfter, int keys) {
+    }
+
+    /** Every listing since the last call, in call order; forgets them. */
+    public List<Listing> takeListings() {
+        synchronized (listings) {
+            List<Listing> taken = List.copyOf(listings);
+            listings.clear();
+            return taken;
+        }
     }
 
     /** How many objects were opened for reading. */
@@ -76,9 +90,18 @@ public final class ForwardingStore implements ObjectStore {
 
     @Override
     public List<StoredObject> list(String prefix) throws IOException {
-        List<StoredObject> all = new ArrayList<>(store.list(prefix));
-        extra.stream().filter(o -> o.key().startsWith(prefix)).forEach(all::add);
+        return list(prefix, "");
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix, String startAfter) throws IOException {
+        List<StoredObject> all = new ArrayList<>(startAfter.isEmpty() ? store.list(prefix) : store.list(prefix, startAfter));
+        extra.stream().filter(o -> o.key().startsWith(prefix))
+                .filter(o -> FilesystemObjectStore.KEY_ORDER.compare(o.key(), startAfter) > 0).forEach(all::add);
         all.sort(Comparator.comparing(StoredObject::key, FilesystemObjectStore.KEY_ORDER));
+        synchronized (listings) {
+            listings.add(new Listing(prefix, startAfter, all.size()));
+        }
         return all;
     }
 

@@ -1,0 +1,74 @@
+package io.lifeboat.core.layout;
+
+import io.lifeboat.core.storage.ObjectStore;
+import io.lifeboat.core.storage.StoredObject;
+import org.apache.kafka.common.TopicPartition;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A partition's segment objects listed from a bound on rather than whole, for a reader that needs the
+ * chain from an offset {@code anchor} on (a resuming backup or restore): S3's {@code start-after}
+ * ({@link BackupLayout#segmentsStartAfter}) skips the keys before the bound, which sort by first offset.
+ *
+ * <p>A listing is <em>anchored</em> when it holds a segment that starts at or before {@code anchor}.
+ * Then every segment it does not see starts before the bound, and one of them can hold an offset at or
+ * after {@code anchor} only by reaching past a listed segment's first offset: by overlapping it (two
+ * owners wrote the same offsets without seeing each other's segments). So an anchored listing holds
+ * every segment from {@code anchor} on but such overlaps; what a reader concludes from a missing
+ * segment (a break, a recreated topic, a gap) it confirms on the whole listing.
+ *
+ * <p>Bounds tried: {@code firstBound}, then {@link #FIRST_LOOK_BACK} offsets below {@code top}, eight
+ * times further each time. The whole partition is listed instead when a listing that is not anchored
+ * returned more than {@link #MAX_UNANCHORED_KEYS} keys (looking further back would list them again),
+ * or when the bound reaches 0.
+ */
+public final class AnchoredListing {
+
+    /** The first look-back below {@code top}, in offsets. */
+    public static final long FIRST_LOOK_BACK = 1_024;
+    /** Past this many keys in a listing that is not anchored, the whole partition is listed. */
+    public static final int MAX_UNANCHORED_KEYS = 1_000;
+    private static final int LOOK_BACK_GROWTH = 8;
+
+    /** The objects listed (in key order) and the bound they were listed from: 0 for the whole partition. */
+    public record Result(List<StoredObject> objects, long bound) {
+        public boolean whole() {
+            return bound == 0;
+        }
+    }
+
+    private AnchoredListing() {
+    }
+
+    /** Every object in the partition's segment folder. */
+    public static Result whole(ObjectStore store, BackupLayout layout, TopicPartition tp) throws IOException {
+        return new Result(store.list(layout.segmentsPrefix(tp)), 0);
+    }
+
+    /**
+     * @param anchor     the first offset the reader needs
+     * @param firstBound the first bound to try, at most {@code anchor}
+     * @param top        the offset the look-back is measured below, at most {@code anchor}
+     */
+    public static Result list(ObjectStore store, BackupLayout layout, TopicPartition tp, long anchor, long firstBound,
+                              long top) throws IOException {
+        long bound = Math.max(0, firstBound);
+        long lookBack = Math.max(0, top - bound);
+        while (bound > 0) {
+            List<StoredObject> listed = store.list(layout.segmentsPrefix(tp), layout.segmentsStartAfter(tp, bound));
+            if (listed.stream().anyMatch(o -> layout.parseSegmentKey(o.key())
+                    .filter(s -> s.firstOffset() <= anchor).isPresent())) {
+                return new Result(listed, bound);
+            }
+            if (listed.size() > MAX_UNANCHORED_KEYS) {
+                break;
+            }
+            lookBack = lookBack == 0 ? FIRST_LOOK_BACK
+                    : lookBack > Long.MAX_VALUE / LOOK_BACK_GROWTH ? Long.MAX_VALUE : lookBack * LOOK_BACK_GROWTH;
+            bound = Math.max(0, top - lookBack);
+        }
+        return whole(store, layout, tp);
+    }
+}
