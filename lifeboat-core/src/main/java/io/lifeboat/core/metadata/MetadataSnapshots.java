@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -76,12 +76,15 @@ public final class MetadataSnapshots {
     /**
      * For each of {@code topics}, the newest snapshot taken at or before {@code atOrBefore} (the
      * newest of all when empty) that describes the topic. Searched from the day of {@code atOrBefore}
-     * backwards, reading on each day the newest snapshot of each connector that wrote there: one
-     * read when the newest snapshot describes every topic, and for a topic no snapshot describes (one
-     * no longer backed up, or backed up without metadata) one read per connector and day, however
-     * many snapshots a day holds. (A topic dropped from a connector's topics during a day is found in
-     * that connector's newest snapshot of an earlier day.) A topic no snapshot describes is absent
-     * from the result.
+     * backwards. On each day, first the newest snapshot of each connector that wrote there: one read
+     * when the newest snapshot describes every topic. A topic a connector's newest snapshot of the day
+     * lacks but its oldest of the day describes vanished that day (deleted from the source cluster, the
+     * disaster a restore is for, or dropped from the connector's topics): the snapshots between are
+     * searched by halving for the newest that still describes it, a few reads, so its groups come from
+     * just before it vanished, not from an earlier day. A topic no snapshot describes (backed up without
+     * metadata) costs two reads per connector and day. A topic no snapshot describes is absent from the
+     * result. (A topic that vanished and came back within a day may be found in a snapshot older than the
+     * newest that describes it: its offsets are older, never newer.)
      */
     public static Map<String, Found> forTopics(ObjectStore store, BackupLayout layout, Collection<String> topics,
                                                OptionalLong atOrBefore) throws IOException {
@@ -94,22 +97,87 @@ public final class MetadataSnapshots {
             if (lastDay != null && day.compareTo(lastDay) > 0) {
                 continue;
             }
-            List<SnapshotKey> keys = inDay(store, layout, day);
-            Set<String> connectorsRead = new HashSet<>();
-            for (int k = keys.size() - 1; k >= 0 && !wanted.isEmpty(); k--) {
-                SnapshotKey key = keys.get(k);
-                if ((atOrBefore.isPresent() && key.takenAt() > atOrBefore.getAsLong())
-                        || !connectorsRead.add(key.connector())) {
-                    continue; // after the moment, or not this connector's newest of the day
+            Day snapshots = new Day(store, byConnector(inDay(store, layout, day), atOrBefore));
+            for (List<SnapshotKey> keys : snapshots.connectors.values()) { // newest first, across connectors
+                take(snapshots.read(keys.size() - 1, keys), wanted, found);
+            }
+            for (List<SnapshotKey> keys : snapshots.connectors.values()) {
+                if (wanted.isEmpty() || keys.size() < 2) {
+                    continue;
                 }
-                MetadataSnapshot snapshot = read(store, key);
-                for (String topic : snapshot.topicNames()) {
-                    if (wanted.remove(topic)) {
-                        found.put(topic, new Found(key, snapshot));
+                Found oldest = snapshots.read(0, keys);
+                for (String topic : List.copyOf(wanted)) {
+                    if (oldest.snapshot().topicNames().contains(topic)) {
+                        found.put(topic, snapshots.newestDescribing(topic, keys));
+                        wanted.remove(topic);
                     }
                 }
             }
         }
         return found;
+    }
+
+    private static void take(Found snapshot, Set<String> wanted, Map<String, Found> found) {
+        for (String topic : snapshot.snapshot().topicNames()) {
+            if (wanted.remove(topic)) {
+                found.put(topic, snapshot);
+            }
+        }
+    }
+
+    /**
+     * The keys (oldest first) taken at or before the moment, per connector, the connectors in the
+     * order of their newest key, newest first.
+     */
+    private static Map<String, List<SnapshotKey>> byConnector(List<SnapshotKey> oldestFirst, OptionalLong atOrBefore) {
+        Map<String, List<SnapshotKey>> connectors = new HashMap<>();
+        for (SnapshotKey key : oldestFirst) {
+            if (atOrBefore.isEmpty() || key.takenAt() <= atOrBefore.getAsLong()) {
+                connectors.computeIfAbsent(key.connector(), c -> new ArrayList<>()).add(key);
+            }
+        }
+        Map<String, List<SnapshotKey>> ordered = new LinkedHashMap<>();
+        connectors.entrySet().stream()
+                .sorted(Comparator.comparing((Map.Entry<String, List<SnapshotKey>> e) -> e.getValue().get(
+                        e.getValue().size() - 1).takenAt()).reversed())
+                .forEach(e -> ordered.put(e.getKey(), e.getValue()));
+        return ordered;
+    }
+
+    /** One day's snapshots, each read at most once. */
+    private static final class Day {
+        private final ObjectStore store;
+        private final Map<String, List<SnapshotKey>> connectors;
+        private final Map<SnapshotKey, Found> read = new HashMap<>();
+
+        Day(ObjectStore store, Map<String, List<SnapshotKey>> connectors) {
+            this.store = store;
+            this.connectors = connectors;
+        }
+
+        Found read(int index, List<SnapshotKey> keys) throws IOException {
+            SnapshotKey key = keys.get(index);
+            Found snapshot = read.get(key);
+            if (snapshot == null) {
+                snapshot = new Found(key, MetadataSnapshots.read(store, key));
+                read.put(key, snapshot);
+            }
+            return snapshot;
+        }
+
+        /** With the oldest of {@code keys} describing the topic and the newest not: the newest that does. */
+        Found newestDescribing(String topic, List<SnapshotKey> keys) throws IOException {
+            int describes = 0;
+            int lacks = keys.size() - 1;
+            while (lacks - describes > 1) {
+                int middle = (describes + lacks) >>> 1;
+                if (read(middle, keys).snapshot().topicNames().contains(topic)) {
+                    describes = middle;
+                } else {
+                    lacks = middle;
+                }
+            }
+            return read(describes, keys);
+        }
     }
 }

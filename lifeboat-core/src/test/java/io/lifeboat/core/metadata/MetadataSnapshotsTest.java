@@ -111,7 +111,7 @@ class MetadataSnapshotsTest {
     }
 
     @Test
-    void aTopicNoSnapshotDescribesCostsOneReadPerConnectorAndDay(@TempDir Path root) throws Exception {
+    void aTopicNoSnapshotDescribesCostsTwoReadsPerConnectorAndDay(@TempDir Path root) throws Exception {
         try (FilesystemObjectStore files = new FilesystemObjectStore(root)) {
             long day = Instant.parse("2026-12-01T00:00:00Z").toEpochMilli();
             for (int i = 0; i < 30; i++) {
@@ -120,7 +120,7 @@ class MetadataSnapshotsTest {
             }
             ForwardingStore counting = new ForwardingStore(files);
             assertTrue(MetadataSnapshots.forTopics(counting, LAYOUT, List.of("missing"), OptionalLong.empty()).isEmpty());
-            assertEquals(2, counting.opens(), "the newest snapshot of each connector of the day, not all 60");
+            assertEquals(4, counting.opens(), "the newest and oldest snapshot of each connector of the day, not all 60");
             ForwardingStore again = new ForwardingStore(files);
             var both = MetadataSnapshots.forTopics(again, LAYOUT, List.of("orders", "payments"),
                     OptionalLong.of(day + 10 * 60_000L));
@@ -128,5 +128,44 @@ class MetadataSnapshotsTest {
             assertEquals(day + 9 * 60_000L + 1, both.get("payments").key().takenAt());
             assertEquals(2, again.opens());
         }
+    }
+
+    @Test
+    void aTopicDeletedDuringTheDayIsFoundInTheLastSnapshotThatDescribedIt(@TempDir Path root) throws Exception {
+        try (FilesystemObjectStore files = new FilesystemObjectStore(root)) {
+            long yesterday = Instant.parse("2026-11-30T12:00:00Z").toEpochMilli();
+            MetadataSnapshots.write(files, LAYOUT, snapshot(yesterday, "a", "orders", 1));
+            long day = Instant.parse("2026-12-01T00:00:00Z").toEpochMilli();
+            for (int i = 0; i < 60; i++) { // orders is deleted after the 41st snapshot; payments stays
+                MetadataSnapshot payments = snapshot(day + i * 60_000L, "a", "payments", i);
+                MetadataSnapshot both = i > 40 ? payments : withTopic(payments, snapshot(0, "a", "orders", 100 + i));
+                MetadataSnapshots.write(files, LAYOUT, both);
+            }
+            ForwardingStore counting = new ForwardingStore(files);
+            var found = MetadataSnapshots.forTopics(counting, LAYOUT, List.of("orders", "payments"), OptionalLong.empty());
+            assertEquals(day + 40 * 60_000L, found.get("orders").key().takenAt(),
+                    "the last snapshot before the deletion, not yesterday's");
+            assertEquals(140, found.get("orders").snapshot().groups().get("billing").offsets()
+                    .get(new TopicPartition("orders", 1)).offset());
+            assertEquals(day + 59 * 60_000L, found.get("payments").key().takenAt());
+            assertTrue(counting.opens() <= 2 + 6, "halving, not reading all 60: " + counting.opens());
+
+            var beforeDeletion = MetadataSnapshots.forTopics(files, LAYOUT, List.of("orders"),
+                    OptionalLong.of(day + 30 * 60_000L));
+            assertEquals(day + 30 * 60_000L, beforeDeletion.get("orders").key().takenAt(), "the end time still rules");
+        }
+    }
+
+    /** {@code base} with the topic and groups of {@code other} as well. */
+    private static MetadataSnapshot withTopic(MetadataSnapshot base, MetadataSnapshot other) {
+        Map<String, TopicMetadata> topics = new java.util.HashMap<>(base.topics());
+        topics.putAll(other.topics());
+        Map<String, GroupOffsets> groups = new java.util.HashMap<>();
+        base.groups().forEach((id, g) -> {
+            Map<TopicPartition, CommittedOffset> offsets = new java.util.HashMap<>(g.offsets());
+            offsets.putAll(other.groups().get(id).offsets());
+            groups.put(id, new GroupOffsets(g.state(), offsets));
+        });
+        return new MetadataSnapshot(base.takenAt(), base.connector(), base.sourceClusterId(), base.last(), topics, groups);
     }
 }
