@@ -1,10 +1,13 @@
 package io.lifeboat.core.layout;
 
+import io.lifeboat.core.storage.FilesystemObjectStore;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.StoredObject;
 import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -54,21 +57,69 @@ public final class AnchoredListing {
      */
     public static Result list(ObjectStore store, BackupLayout layout, TopicPartition tp, long anchor, long firstBound,
                               long top) throws IOException {
+        List<StoredObject> listed = new ArrayList<>();
+        long bound = stream(store, layout, tp, anchor, firstBound, top, new Receiver() {
+            @Override
+            public void accept(StoredObject object) {
+                listed.add(object);
+            }
+
+            @Override
+            public void restart() {
+                listed.clear();
+            }
+        });
+        listed.sort(Comparator.comparing(StoredObject::key, FilesystemObjectStore.KEY_ORDER));
+        return new Result(listed, bound);
+    }
+
+    /** Takes the objects of a streamed listing, which may start over from another bound. */
+    public interface Receiver {
+        /** One object of the listing, in no particular order. */
+        void accept(StoredObject object);
+
+        /** Forget every object of this listing accepted so far: the listing starts over. */
+        void restart();
+    }
+
+    /**
+     * The same listing as {@link #list}, streamed ({@link ObjectStore#forEachObject}): what is listed from
+     * a bound far below the anchor (a resume early in a long chain) is never held as a list of keys.
+     * {@code receiver} is told to {@link Receiver#restart restart} before each listing after the first.
+     *
+     * @return the bound the objects received last were listed from: 0 for the whole partition
+     */
+    public static long stream(ObjectStore store, BackupLayout layout, TopicPartition tp, long anchor, long firstBound,
+                              long top, Receiver receiver) throws IOException {
         long bound = Math.max(0, firstBound);
         long lookBack = Math.max(0, top - bound);
+        boolean first = true;
         while (bound > 0) {
-            List<StoredObject> listed = store.list(layout.segmentsPrefix(tp), layout.segmentsStartAfter(tp, bound));
-            if (listed.stream().anyMatch(o -> layout.parseSegmentKey(o.key())
-                    .filter(s -> s.firstOffset() <= anchor).isPresent())) {
-                return new Result(listed, bound);
+            if (!first) {
+                receiver.restart();
             }
-            if (listed.size() > MAX_UNANCHORED_KEYS) {
+            first = false;
+            boolean[] anchored = {false};
+            int[] keys = {0};
+            store.forEachObject(layout.segmentsPrefix(tp), layout.segmentsStartAfter(tp, bound), object -> {
+                keys[0]++;
+                anchored[0] |= layout.parseSegmentKey(object.key()).filter(s -> s.firstOffset() <= anchor).isPresent();
+                receiver.accept(object);
+            });
+            if (anchored[0]) {
+                return bound;
+            }
+            if (keys[0] > MAX_UNANCHORED_KEYS) {
                 break;
             }
             lookBack = lookBack == 0 ? FIRST_LOOK_BACK
                     : lookBack > Long.MAX_VALUE / LOOK_BACK_GROWTH ? Long.MAX_VALUE : lookBack * LOOK_BACK_GROWTH;
             bound = Math.max(0, top - lookBack);
         }
-        return whole(store, layout, tp);
+        if (!first) {
+            receiver.restart();
+        }
+        store.forEachObject(layout.segmentsPrefix(tp), "", receiver::accept);
+        return 0;
     }
 }

@@ -206,11 +206,22 @@ public final class BackupCatalog {
             if (from <= 0) {
                 catalog.addSegments(store, layout.segmentsPrefix(tp), layout);
                 catalog.listedFrom.put(tp, 0L);
-            } else { // a short listing, or (not anchored) the whole one
-                AnchoredListing.Result listing = AnchoredListing.list(store, layout, tp, from,
-                        from - AnchoredListing.FIRST_LOOK_BACK, from);
-                listing.objects().forEach(object -> catalog.addSegment(object, layout));
-                catalog.listedFrom.put(tp, listing.bound());
+            } else { // from a bound near the offset, or (not anchored) the whole listing; streamed either way
+                int strays = catalog.unrecognized.size();
+                int placeholders = catalog.placeholders.size();
+                long bound = AnchoredListing.stream(store, layout, tp, from, from - AnchoredListing.FIRST_LOOK_BACK,
+                        from, new AnchoredListing.Receiver() {
+                            @Override
+                            public void accept(StoredObject object) {
+                                catalog.addSegment(object, layout);
+                            }
+
+                            @Override
+                            public void restart() {
+                                catalog.forgetSegments(tp, strays, placeholders);
+                            }
+                        });
+                catalog.listedFrom.put(tp, bound);
             }
         }
         catalog.addGaps(store.list(layout.gapsPrefix()), layout,
@@ -238,6 +249,16 @@ public final class BackupCatalog {
     /** The segments under {@code prefix}, streamed in any order: no listing of them is held, only their entries. */
     private void addSegments(ObjectStore store, String prefix, BackupLayout layout) throws IOException {
         store.forEachObject(prefix, "", object -> addSegment(object, layout));
+    }
+
+    /** Drops the partition's segments and the stray objects found since the given counts. */
+    private void forgetSegments(TopicPartition tp, int strays, int placeholderCount) {
+        PartitionEntry entry = partitions(tp.topic()).get(tp.partition());
+        if (entry != null) {
+            entry.segments().clear();
+        }
+        unrecognized.subList(strays, unrecognized.size()).clear();
+        placeholders.subList(placeholderCount, placeholders.size()).clear();
     }
 
     private void addSegment(StoredObject object, BackupLayout layout) {
