@@ -76,7 +76,15 @@ class BackupSinkTaskTest {
     }
 
     private BackupSinkTask startTask(Map<String, String> props, TopicPartition... partitions) {
-        BackupSinkTask task = new BackupSinkTask(time);
+        return started(new BackupSinkTask(time), props, partitions);
+    }
+
+    /** A task on {@code store}, the listings of which a test can look at. */
+    private BackupSinkTask startTask(ForwardingStore store, Map<String, String> props, TopicPartition... partitions) {
+        return started(new BackupSinkTask(time, config -> store, ObjectStores::openForCheck), props, partitions);
+    }
+
+    private BackupSinkTask started(BackupSinkTask task, Map<String, String> props, TopicPartition... partitions) {
         tasks.add(task);
         RecordingSinkTaskContext context = new RecordingSinkTaskContext();
         contexts.put(task, context);
@@ -625,17 +633,6 @@ class BackupSinkTaskTest {
         SinkRecord text = new SinkRecord("orders", 0, null, null, Schema.STRING_SCHEMA, "text", 42);
         ConnectException e = assertThrows(ConnectException.class, () -> put(task, List.of(text)));
         assertTrue(e.getMessage().contains("orders-0 offset 42"), e.getMessage());
-    }
-
-    private BackupSinkTask startTask(ForwardingStore store, Map<String, String> props, TopicPartition... partitions) {
-        BackupSinkTask task = new BackupSinkTask(time, config -> store, ObjectStores::openForCheck);
-        tasks.add(task);
-        RecordingSinkTaskContext context = new RecordingSinkTaskContext();
-        contexts.put(task, context);
-        task.initialize(context);
-        task.start(props);
-        task.open(List.of(partitions));
-        return task;
     }
 
     /** The start-after keys of the listings of P0's segments since the last call ("" for the whole folder). */
