@@ -1,9 +1,11 @@
 package io.lifeboat.backup;
 
 import io.lifeboat.core.layout.AnchoredListing;
+import io.lifeboat.core.layout.BackupCatalog;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.OffsetGap;
 import io.lifeboat.core.layout.SegmentDescriptor;
+import io.lifeboat.core.storage.FilesystemObjectStore;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.StoredObject;
 import org.apache.kafka.common.TopicPartition;
@@ -81,24 +83,38 @@ final class StoredChain {
         }
         long top = Math.min(firstDelivered, mark.getAsLong());
         long firstBound = firstDelivered <= mark.getAsLong() ? firstDelivered : top - AnchoredListing.FIRST_LOOK_BACK;
-        chain.use(AnchoredListing.list(store, layout, partition, firstDelivered, firstBound, top));
+        List<SegmentDescriptor> listed = new ArrayList<>();
+        long bound = AnchoredListing.stream(store, layout, partition, firstDelivered, firstBound, top,
+                new AnchoredListing.Receiver() {
+                    @Override
+                    public void accept(StoredObject object) {
+                        chain.layout.parseSegmentKey(object.key()).ifPresent(listed::add);
+                    }
+
+                    @Override
+                    public void restart() {
+                        listed.clear();
+                    }
+                });
+        chain.use(listed, bound);
         return chain;
     }
 
     /** Lists every segment of the partition, unless that is what this chain holds already. */
     void listWhole() throws IOException {
         if (segments == null || listedFrom > 0) {
-            use(AnchoredListing.whole(store, layout, partition));
+            List<SegmentDescriptor> listed = new ArrayList<>();
+            store.forEachObject(layout.segmentsPrefix(partition), "",
+                    object -> layout.parseSegmentKey(object.key()).ifPresent(listed::add));
+            use(listed, 0);
         }
     }
 
-    private void use(AnchoredListing.Result listing) {
-        List<SegmentDescriptor> listed = new ArrayList<>();
-        for (StoredObject object : listing.objects()) {
-            layout.parseSegmentKey(object.key()).ifPresent(listed::add);
-        }
+    /** The segments listed (streamed, in any order) from {@code bound} on, in their keys' order. */
+    private void use(List<SegmentDescriptor> listed, long bound) {
+        listed.sort(BackupCatalog.SEGMENT_ORDER.thenComparing(layout::segmentKey, FilesystemObjectStore.KEY_ORDER));
         segments = List.copyOf(listed);
-        listedFrom = listing.bound();
+        listedFrom = bound;
         long first = SegmentDescriptor.NONE;
         long last = SegmentDescriptor.NONE;
         long newest = SegmentDescriptor.NONE;

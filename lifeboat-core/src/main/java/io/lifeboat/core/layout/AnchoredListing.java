@@ -1,14 +1,10 @@
 package io.lifeboat.core.layout;
 
-import io.lifeboat.core.storage.FilesystemObjectStore;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.StoredObject;
 import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 
 /**
  * A partition's segment objects listed from a bound on rather than whole, for a reader that needs the
@@ -35,42 +31,7 @@ public final class AnchoredListing {
     public static final int MAX_UNANCHORED_KEYS = 1_000;
     private static final int LOOK_BACK_GROWTH = 8;
 
-    /** The objects listed (in key order) and the bound they were listed from: 0 for the whole partition. */
-    public record Result(List<StoredObject> objects, long bound) {
-        public boolean whole() {
-            return bound == 0;
-        }
-    }
-
     private AnchoredListing() {
-    }
-
-    /** Every object in the partition's segment folder. */
-    public static Result whole(ObjectStore store, BackupLayout layout, TopicPartition tp) throws IOException {
-        return new Result(store.list(layout.segmentsPrefix(tp)), 0);
-    }
-
-    /**
-     * @param anchor     the first offset the reader needs
-     * @param firstBound the first bound to try, at most {@code anchor}
-     * @param top        the offset the look-back is measured below, at most {@code anchor}
-     */
-    public static Result list(ObjectStore store, BackupLayout layout, TopicPartition tp, long anchor, long firstBound,
-                              long top) throws IOException {
-        List<StoredObject> listed = new ArrayList<>();
-        long bound = stream(store, layout, tp, anchor, firstBound, top, new Receiver() {
-            @Override
-            public void accept(StoredObject object) {
-                listed.add(object);
-            }
-
-            @Override
-            public void restart() {
-                listed.clear();
-            }
-        });
-        listed.sort(Comparator.comparing(StoredObject::key, FilesystemObjectStore.KEY_ORDER));
-        return new Result(listed, bound);
     }
 
     /** Takes the objects of a streamed listing, which may start over from another bound. */
@@ -83,10 +44,14 @@ public final class AnchoredListing {
     }
 
     /**
-     * The same listing as {@link #list}, streamed ({@link ObjectStore#forEachObject}): what is listed from
-     * a bound far below the anchor (a resume early in a long chain) is never held as a list of keys.
-     * {@code receiver} is told to {@link Receiver#restart restart} before each listing after the first.
+     * The partition's segment objects from the first bound that anchors {@code anchor} (see the class
+     * comment), streamed ({@link ObjectStore#forEachObject}): what is listed from a bound far below the
+     * anchor (a resume early in a long chain) is never held as a list of keys. {@code receiver} is told to
+     * {@link Receiver#restart restart} before each listing after the first.
      *
+     * @param anchor     the first offset the reader needs
+     * @param firstBound the first bound to try, at most {@code anchor}
+     * @param top        the offset the look-back is measured below, at most {@code anchor}
      * @return the bound the objects received last were listed from: 0 for the whole partition
      */
     public static long stream(ObjectStore store, BackupLayout layout, TopicPartition tp, long anchor, long firstBound,
