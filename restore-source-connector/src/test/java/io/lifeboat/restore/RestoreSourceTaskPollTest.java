@@ -145,6 +145,8 @@ class RestoreSourceTaskPollTest {
                 if (files.filter(f -> f.getFileName().toString().startsWith("segment-")).count() >= count) {
                     return;
                 }
+            } catch (java.io.UncheckedIOException e) {
+                // a copy being written or removed while the folder is walked: look again
             }
             Thread.sleep(10);
         }
