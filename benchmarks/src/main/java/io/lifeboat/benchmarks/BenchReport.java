@@ -42,6 +42,10 @@ public final class BenchReport {
     private static final String HEAP = "heap in use, sampled every " + ProgressSampler.INTERVAL_MS + " ms during the "
             + "stage (MemoryMXBean), after a System.gc() before it; the whole JVM: broker, worker and benchmark";
 
+    private static final String CPU = "CPU time of this process between 10% and 90% of the records over the MB "
+            + "done meanwhile; broker, worker, store and benchmark included: a stage's cost over Connect's ceiling is "
+            + "what Lifeboat adds";
+
     private final BenchSettings settings;
     private final Instant started = Instant.now();
     private final List<Row> rows = new ArrayList<>();
@@ -90,6 +94,9 @@ public final class BenchReport {
         table(out, "Steady state, records/s", r -> fixed(r.steadyRecordsPerSecond(), 0));
         table(out, "End to end, seconds (start to the last record committed / written)", r -> fixed(r.seconds(), 1));
         table(out, "Peak heap, MB (" + HEAP + ")", r -> fixed(r.peakHeap() / 1e6, 0));
+        table(out, "CPU per MB in the steady state, ms (" + CPU + ")", r -> fixed(r.steadyCpuMillisPerMegabyte(), 2));
+        table(out, "Cores busy in the steady state, of " + Runtime.getRuntime().availableProcessors()
+                + " (the same CPU time over the window's length)", r -> fixed(r.steadyCoresBusy(), 2));
         out.println();
         for (Row row : rows) {
             double payload = settings.records() * (double) (row.stages().get(Stage.BACKUP).recordBytes());
@@ -158,6 +165,7 @@ public final class BenchReport {
                 + "interpolated between progress points; coarse when fewer than " + SteadyRate.RESOLVED_POINTS
                 + " points lie between them");
         json.put("peakHeap", HEAP);
+        json.put("steadyCpu", CPU);
         json.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
         json.put("availableProcessors", Runtime.getRuntime().availableProcessors());
         json.put("java", System.getProperty("java.version"));
@@ -195,6 +203,8 @@ public final class BenchReport {
         stage.put("steadyMegabytesPerSecond", number(result.steadyMegabytesPerSecond()));
         stage.put("steadyCoarse", result.coarse());
         stage.put("steadyProgressPoints", result.steady().map(SteadyRate.Window::points).orElse(0));
+        stage.put("steadyCpuMillisPerMegabyte", number(result.steadyCpuMillisPerMegabyte()));
+        stage.put("steadyCoresBusy", number(result.steadyCoresBusy()));
         stage.put("endToEndSeconds", result.seconds());
         stage.put("endToEndMegabytesPerSecond", result.endToEndMegabytesPerSecond());
         stage.put("heapAtStartBytes", result.heapAtStart());

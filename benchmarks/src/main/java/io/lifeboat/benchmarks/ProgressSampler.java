@@ -2,12 +2,13 @@ package io.lifeboat.benchmarks;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.OperatingSystemMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Samples a stage's progress and the JVM's heap in use every {@link #INTERVAL_MS} ms on a thread of its
+ * Samples a stage's progress, the JVM's heap in use and the process's CPU time every {@link #INTERVAL_MS} ms on a thread of its
  * own, from {@link #start} until {@link #stop}, which takes one last sample. A progress source that
  * throws ends the sampling, and {@link #stop} rethrows it: a stage whose progress cannot be watched is
  * not measured.
@@ -23,6 +24,7 @@ public final class ProgressSampler implements AutoCloseable {
     }
 
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+    private static final OperatingSystemMXBean SYSTEM = ManagementFactory.getOperatingSystemMXBean();
 
     private final Progress progress;
     private final List<ProgressSample> samples = new ArrayList<>();
@@ -70,9 +72,15 @@ public final class ProgressSampler implements AutoCloseable {
         long done = progress.done();
         long after = System.nanoTime();
         long heap = MEMORY.getHeapMemoryUsage().getUsed();
+        long cpu = processCpuNanos();
         synchronized (samples) {
-            samples.add(new ProgressSample(before + (after - before) / 2, done, heap));
+            samples.add(new ProgressSample(before + (after - before) / 2, done, heap, cpu));
         }
+    }
+
+    /** CPU time used by this process so far, in nanoseconds; -1 where the JVM cannot tell. */
+    static long processCpuNanos() {
+        return SYSTEM instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
     }
 
     /** Stops sampling, takes a last sample and returns them all in time order. */

@@ -45,6 +45,21 @@ public record StageResult(Stage stage, long records, int recordBytes, double sec
         return steady.map(SteadyRate.Window::coarse).orElse(true);
     }
 
+    /**
+     * CPU time of the whole process per MB done in the 10%-90% window, in milliseconds: what the stage
+     * costs the machine (broker, worker and store included); NaN when not resolved.
+     */
+    public double steadyCpuMillisPerMegabyte() {
+        return steady.filter(w -> w.cpuNanos() >= 0)
+                .map(w -> (w.cpuNanos() / 1e6) / (w.records() * recordBytes / 1e6))
+                .orElse(Double.NaN);
+    }
+
+    /** Cores the process kept busy on average in the 10%-90% window; NaN when not resolved. */
+    public double steadyCoresBusy() {
+        return steady.map(SteadyRate.Window::coresBusy).orElse(Double.NaN);
+    }
+
     public double endToEndMegabytesPerSecond() {
         return megabytes() / seconds;
     }

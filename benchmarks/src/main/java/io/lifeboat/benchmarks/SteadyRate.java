@@ -13,6 +13,9 @@ import java.util.Optional;
  * 90% were reached are interpolated linearly between the points around them. The figure is only as
  * fine as the points between those two times: {@link Window#points()} says how many there were, and
  * with fewer than {@link #RESOLVED_POINTS} it is called coarse.
+ *
+ * <p>The CPU time the process spent in the window is interpolated the same way between the samples
+ * either side of each time (CPU is read at every sample, not only at progress points).
  */
 public final class SteadyRate {
 
@@ -27,11 +30,17 @@ public final class SteadyRate {
      * @param toNanos   time at which 90% were done
      * @param records   records between the two (80% of the total)
      * @param points    progress points strictly between the two times
+     * @param cpuNanos  CPU time of the whole process between the two times; negative when not known
      */
-    public record Window(long fromNanos, long toNanos, double records, int points) {
+    public record Window(long fromNanos, long toNanos, double records, int points, double cpuNanos) {
 
         public double recordsPerSecond() {
             return records / ((toNanos - fromNanos) / 1e9);
+        }
+
+        /** Cores kept busy on average: CPU time over elapsed time; NaN when not known. */
+        public double coresBusy() {
+            return cpuNanos < 0 ? Double.NaN : cpuNanos / (toNanos - fromNanos);
         }
 
         public boolean coarse() {
@@ -63,7 +72,29 @@ public final class SteadyRate {
                 inside++;
             }
         }
-        return Optional.of(new Window(Math.round(from.get()), Math.round(to.get()), high - low, inside));
+        double cpuFrom = cpuAt(samples, from.get());
+        double cpuTo = cpuAt(samples, to.get());
+        double cpu = cpuFrom < 0 || cpuTo < 0 ? -1 : cpuTo - cpuFrom;
+        return Optional.of(new Window(Math.round(from.get()), Math.round(to.get()), high - low, inside, cpu));
+    }
+
+    /** The process's CPU time at {@code nanos}, interpolated between the samples either side; -1 when not known. */
+    private static double cpuAt(List<ProgressSample> samples, double nanos) {
+        ProgressSample before = null;
+        for (ProgressSample sample : samples) {
+            if (sample.cpuNanos() < 0) {
+                return -1;
+            }
+            if (sample.nanos() >= nanos) {
+                if (before == null || sample.nanos() == before.nanos()) {
+                    return sample.cpuNanos();
+                }
+                double share = (nanos - before.nanos()) / (sample.nanos() - before.nanos());
+                return before.cpuNanos() + share * (sample.cpuNanos() - before.cpuNanos());
+            }
+            before = sample;
+        }
+        return before == null ? -1 : before.cpuNanos();
     }
 
     /** When progress reached {@code mark}, interpolated between the points either side of it. */

@@ -52,6 +52,8 @@ class BenchmarkIT {
                 assertTrue(figures.path("steadyMegabytesPerSecond").asDouble() > 0, where);
                 assertTrue(figures.path("endToEndSeconds").asDouble() > 0, where);
                 assertTrue(figures.path("peakHeapBytes").asLong() > 0, where);
+                assertTrue(figures.path("steadyCpuMillisPerMegabyte").asDouble() > 0, where);
+                assertTrue(figures.path("steadyCoresBusy").asDouble() > 0, where);
             }
             for (BenchReport.Ratio ratio : BenchReport.RATIOS) {
                 assertTrue(run.path("ratios").path(ratio.name()).asDouble() > 0, run.toString());
@@ -60,8 +62,8 @@ class BenchmarkIT {
         assertEquals(Set.of("filesystem", "s3"), stores, root.toString());
 
         for (String row : new String[] {"100 B    filesystem", "100 B    s3"}) {
-            assertEquals(4, report.lines().filter(line -> line.startsWith(row)).count(),
-                    "the row '" + row + "' in each of the four tables:\n" + report);
+            assertEquals(6, report.lines().filter(line -> line.startsWith(row)).count(),
+                    "the row '" + row + "' in each of the six tables:\n" + report);
         }
         assertTrue(report.contains("backup/sink restore/source backup/rawcons restore/rawprod"), report);
     }
