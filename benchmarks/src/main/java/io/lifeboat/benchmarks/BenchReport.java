@@ -33,6 +33,15 @@ public final class BenchReport {
     /** One value size against one store. */
     public record Row(int valueBytes, String store, Map<Stage, StageResult> stages, long storedBytes) {
 
+        /**
+         * What a Lifeboat stage costs the process per MB beyond the Connect ceiling it is held against (the
+         * broker's and the worker's share are the same in both): Lifeboat's own CPU; NaN when not resolved.
+         */
+        public double ownCpuMillisPerMegabyte(Stage stage) {
+            Stage against = RATIOS.stream().filter(r -> r.stage() == stage).findFirst().orElseThrow().against();
+            return stages.get(stage).steadyCpuMillisPerMegabyte() - stages.get(against).steadyCpuMillisPerMegabyte();
+        }
+
         public double ratio(Ratio ratio) {
             return stages.get(ratio.stage()).steadyRecordsPerSecond()
                     / stages.get(ratio.against()).steadyRecordsPerSecond();
@@ -102,6 +111,14 @@ public final class BenchReport {
             double payload = settings.records() * (double) (row.stages().get(Stage.BACKUP).recordBytes());
             out.printf("stored (%s, %s): %,d bytes, %.2f of the key and value bytes%n", size(row.valueBytes()),
                     row.store(), row.storedBytes(), row.storedBytes() / payload);
+        }
+        for (Row row : rows) {
+            out.printf("Lifeboat's own CPU (%s, %s): backup %s ms/MB over the do-nothing sink (a core for every %s MB/s "
+                    + "backed up), restore %s ms/MB over the from-memory source (a core for every %s MB/s restored)%n",
+                    size(row.valueBytes()), row.store(), fixed(row.ownCpuMillisPerMegabyte(Stage.BACKUP), 2),
+                    fixed(1000 / row.ownCpuMillisPerMegabyte(Stage.BACKUP), 0),
+                    fixed(row.ownCpuMillisPerMegabyte(Stage.RESTORE), 2),
+                    fixed(1000 / row.ownCpuMillisPerMegabyte(Stage.RESTORE), 0));
         }
         if (coarse) {
             out.printf("~: fewer than %d progress points between 10%% and 90%% (a sink's committed offsets move once "
@@ -185,6 +202,10 @@ public final class BenchReport {
                 ratios.put(ratio.name(), number(row.ratio(ratio)));
             }
             run.put("ratios", ratios);
+            Map<String, Object> ownCpu = new LinkedHashMap<>();
+            ownCpu.put("backup", number(row.ownCpuMillisPerMegabyte(Stage.BACKUP)));
+            ownCpu.put("restore", number(row.ownCpuMillisPerMegabyte(Stage.RESTORE)));
+            run.put("ownCpuMillisPerMegabyte", ownCpu);
             runs.add(run);
         }
         json.put("runs", runs);

@@ -60,6 +60,8 @@ class BenchmarkIT {
             }
         }
         assertEquals(Set.of("filesystem", "s3"), stores, root.toString());
+        assertTrue(root.path("runs").get(0).path("ownCpuMillisPerMegabyte").has("backup"), root.toString());
+        assertEquals(2, report.lines().filter(line -> line.startsWith("Lifeboat's own CPU (100 B, ")).count(), report);
 
         for (String row : new String[] {"100 B    filesystem", "100 B    s3"}) {
             assertEquals(6, report.lines().filter(line -> line.startsWith(row)).count(),
