@@ -113,12 +113,10 @@ public final class BenchReport {
                     row.store(), row.storedBytes(), row.storedBytes() / payload);
         }
         for (Row row : rows) {
-            out.printf("Lifeboat's own CPU (%s, %s): backup %s ms/MB over the do-nothing sink (a core for every %s MB/s "
-                    + "backed up), restore %s ms/MB over the from-memory source (a core for every %s MB/s restored)%n",
-                    size(row.valueBytes()), row.store(), fixed(row.ownCpuMillisPerMegabyte(Stage.BACKUP), 2),
-                    fixed(1000 / row.ownCpuMillisPerMegabyte(Stage.BACKUP), 0),
-                    fixed(row.ownCpuMillisPerMegabyte(Stage.RESTORE), 2),
-                    fixed(1000 / row.ownCpuMillisPerMegabyte(Stage.RESTORE), 0));
+            out.printf("Lifeboat's own CPU (%s, %s): backup %s over the do-nothing sink, restore %s over the "
+                    + "from-memory source%n", size(row.valueBytes()), row.store(),
+                    ownCpu(row.ownCpuMillisPerMegabyte(Stage.BACKUP), "backed up"),
+                    ownCpu(row.ownCpuMillisPerMegabyte(Stage.RESTORE), "restored"));
         }
         if (coarse) {
             out.printf("~: fewer than %d progress points between 10%% and 90%% (a sink's committed offsets move once "
@@ -150,6 +148,18 @@ public final class BenchReport {
             }
             out.println(line);
         }
+    }
+
+    /** Lifeboat's own CPU per MB and what one core keeps up with; a figure at or below zero is the run's noise. */
+    private static String ownCpu(double millisPerMegabyte, String done) {
+        if (!Double.isFinite(millisPerMegabyte)) {
+            return "n/a";
+        }
+        if (millisPerMegabyte <= 0) {
+            return fixed(millisPerMegabyte, 2) + " ms/MB (no more than the ceiling's: within this run's noise)";
+        }
+        return fixed(millisPerMegabyte, 2) + " ms/MB (a core for every " + fixed(1000 / millisPerMegabyte, 0)
+                + " MB/s " + done + ")";
     }
 
     private static String label(Row row) {
