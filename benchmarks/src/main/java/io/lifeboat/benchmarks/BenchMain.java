@@ -1,7 +1,8 @@
 package io.lifeboat.benchmarks;
 
+
 import io.lifeboat.cli.Args;
-import io.lifeboat.cli.PluginPath;
+import io.lifeboat.harness.PluginPath;
 
 import java.io.PrintStream;
 import java.nio.file.Path;

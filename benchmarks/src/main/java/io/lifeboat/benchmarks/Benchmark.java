@@ -5,10 +5,10 @@ import io.lifeboat.benchmarks.ceiling.MemorySourceConnector;
 import io.lifeboat.benchmarks.ceiling.NullSinkConnector;
 import io.lifeboat.cli.ConnectorConfigs;
 import io.lifeboat.cli.ConnectorProgress;
-import io.lifeboat.cli.EmbeddedKafkaConnect;
-import io.lifeboat.cli.KafkaTopics;
 import io.lifeboat.cli.RestoreWatch;
-import io.lifeboat.cli.SampleData;
+import io.lifeboat.harness.EmbeddedKafkaConnect;
+import io.lifeboat.harness.KafkaTopics;
+import io.lifeboat.harness.SampleData;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
 

@@ -1,7 +1,7 @@
 package io.lifeboat.benchmarks;
 
 import io.lifeboat.cli.ConnectorProgress;
-import io.lifeboat.cli.EmbeddedKafkaConnect;
+import io.lifeboat.harness.EmbeddedKafkaConnect;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;

@@ -1,5 +1,6 @@
 package io.lifeboat.benchmarks;
 
+
 import io.lifeboat.cli.ConnectorConfigs;
 
 import java.io.IOException;

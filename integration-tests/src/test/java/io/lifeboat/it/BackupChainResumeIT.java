@@ -1,5 +1,8 @@
-package io.lifeboat.cli;
+package io.lifeboat.it;
 
+import io.lifeboat.cli.ConnectorConfigs;
+import io.lifeboat.cli.ConnectorProgress;
+import io.lifeboat.cli.TopicSnapshot;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.OffsetGap;
 import io.lifeboat.core.layout.SegmentDescriptor;
@@ -7,6 +10,7 @@ import io.lifeboat.core.segment.BackupRecord;
 import io.lifeboat.core.segment.SegmentReader;
 import io.lifeboat.core.storage.FilesystemObjectStore;
 import io.lifeboat.core.storage.StoredObject;
+import io.lifeboat.harness.SampleData;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -1,4 +1,4 @@
-package io.lifeboat.cli;
+package io.lifeboat.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,6 @@
-package io.lifeboat.cli;
+package io.lifeboat.it;
 
+import io.lifeboat.harness.EmbeddedKafkaConnect;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 

@@ -1,5 +1,9 @@
-package io.lifeboat.cli;
+package io.lifeboat.it;
 
+import io.lifeboat.cli.ConnectorConfigs;
+import io.lifeboat.cli.Main;
+import io.lifeboat.cli.RecordComparison;
+import io.lifeboat.cli.TopicSnapshot;
 import io.lifeboat.cli.TopicSnapshot.SnapshotRecord;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.SegmentDescriptor;
@@ -7,6 +11,8 @@ import io.lifeboat.core.segment.CorruptSegmentException;
 import io.lifeboat.core.segment.SegmentReader;
 import io.lifeboat.core.storage.FilesystemObjectStore;
 import io.lifeboat.core.storage.StoredObject;
+import io.lifeboat.harness.Await;
+import io.lifeboat.harness.SampleData;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;

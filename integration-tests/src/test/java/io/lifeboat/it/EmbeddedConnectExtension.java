@@ -1,5 +1,10 @@
-package io.lifeboat.cli;
+package io.lifeboat.it;
 
+import io.lifeboat.cli.ConnectorProgress;
+import io.lifeboat.cli.RestoreWatch;
+import io.lifeboat.harness.EmbeddedKafkaConnect;
+import io.lifeboat.harness.KafkaTopics;
+import io.lifeboat.harness.PluginPath;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

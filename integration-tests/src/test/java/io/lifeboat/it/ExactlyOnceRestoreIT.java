@@ -1,5 +1,10 @@
-package io.lifeboat.cli;
+package io.lifeboat.it;
 
+import io.lifeboat.cli.ConnectorConfigs;
+import io.lifeboat.cli.RecordComparison;
+import io.lifeboat.cli.RestoreWatch;
+import io.lifeboat.cli.TopicSnapshot;
+import io.lifeboat.harness.SampleData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
-package io.lifeboat.cli;
+package io.lifeboat.it;
 
+import io.lifeboat.cli.ConnectorConfigs;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;

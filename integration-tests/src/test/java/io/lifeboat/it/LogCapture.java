@@ -1,4 +1,4 @@
-package io.lifeboat.cli;
+package io.lifeboat.it;
 
 import org.apache.log4j.AppenderSkeleton;
 import org.apache.log4j.Level;

@@ -1,5 +1,9 @@
-package io.lifeboat.cli;
+package io.lifeboat.it;
 
+import io.lifeboat.cli.ConnectorConfigs;
+import io.lifeboat.cli.ListCommand;
+import io.lifeboat.cli.TopicSnapshot;
+import io.lifeboat.cli.VerifyCommand;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.SnapshotKey;
 import io.lifeboat.core.metadata.MetadataSnapshot;
@@ -9,6 +13,8 @@ import io.lifeboat.core.metadata.MetadataSnapshot.TopicMetadata;
 import io.lifeboat.core.metadata.MetadataSnapshots;
 import io.lifeboat.core.storage.FilesystemObjectStore;
 import io.lifeboat.core.storage.ObjectStore;
+import io.lifeboat.harness.Await;
+import io.lifeboat.harness.SampleData;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;

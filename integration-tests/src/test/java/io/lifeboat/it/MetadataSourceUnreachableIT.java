@@ -1,11 +1,15 @@
-package io.lifeboat.cli;
+package io.lifeboat.it;
 
+import io.lifeboat.cli.ConnectorConfigs;
+import io.lifeboat.cli.TopicSnapshot;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.SnapshotKey;
 import io.lifeboat.core.metadata.MetadataSnapshot;
 import io.lifeboat.core.metadata.MetadataSnapshots;
 import io.lifeboat.core.storage.FilesystemObjectStore;
 import io.lifeboat.core.storage.ObjectStore;
+import io.lifeboat.harness.Await;
+import io.lifeboat.harness.SampleData;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.log4j.Level;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,11 @@
-package io.lifeboat.cli;
+package io.lifeboat.it;
 
+import io.lifeboat.cli.ConnectorConfigs;
+import io.lifeboat.cli.ConnectorProgress;
+import io.lifeboat.cli.RecordComparison;
+import io.lifeboat.cli.TopicSnapshot;
+import io.lifeboat.harness.Await;
+import io.lifeboat.harness.SampleData;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -1,6 +1,9 @@
-package io.lifeboat.cli;
+package io.lifeboat.it;
 
+import io.lifeboat.cli.ConnectorConfigs;
+import io.lifeboat.cli.TopicSnapshot;
 import io.lifeboat.core.storage.S3ProxyServer;
+import io.lifeboat.harness.SampleData;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.log4j.Level;
 import org.junit.jupiter.api.AfterAll;

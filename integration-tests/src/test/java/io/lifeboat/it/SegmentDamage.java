@@ -1,4 +1,4 @@
-package io.lifeboat.cli;
+package io.lifeboat.it;
 
 import io.lifeboat.core.segment.SegmentReader;
 

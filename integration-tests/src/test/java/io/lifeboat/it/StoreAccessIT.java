@@ -1,7 +1,9 @@
-package io.lifeboat.cli;
+package io.lifeboat.it;
 
+import io.lifeboat.cli.ConnectorConfigs;
 import io.lifeboat.core.storage.FaultyBlobStore;
 import io.lifeboat.core.storage.S3ProxyServer;
+import io.lifeboat.harness.SampleData;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;

@@ -1,4 +1,4 @@
-package io.lifeboat.cli;
+package io.lifeboat.it;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,14 @@
-package io.lifeboat.cli;
+package io.lifeboat.it;
 
+import io.lifeboat.cli.ConnectorConfigs;
+import io.lifeboat.cli.ConnectorProgress;
+import io.lifeboat.cli.RecordComparison;
+import io.lifeboat.cli.TopicSnapshot;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.metadata.MetadataSnapshots;
 import io.lifeboat.core.storage.FilesystemObjectStore;
+import io.lifeboat.harness.Await;
+import io.lifeboat.harness.SampleData;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;

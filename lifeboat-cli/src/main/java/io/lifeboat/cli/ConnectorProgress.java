@@ -1,5 +1,7 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.harness.Await;
+import io.lifeboat.harness.EmbeddedKafkaConnect;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;

@@ -2,6 +2,9 @@ package io.lifeboat.cli;
 
 import io.lifeboat.core.storage.FilesystemObjectStore;
 import io.lifeboat.core.storage.StoredObject;
+import io.lifeboat.harness.EmbeddedKafkaConnect;
+import io.lifeboat.harness.KafkaTopics;
+import io.lifeboat.harness.SampleData;
 
 import java.io.IOException;
 import java.io.PrintStream;

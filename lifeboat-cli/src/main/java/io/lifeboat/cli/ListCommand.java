@@ -35,7 +35,8 @@ public final class ListCommand {
         }
     }
 
-    static int list(ObjectStore store, BackupLayout layout, PrintStream out) throws IOException {
+    /** Lists the backup set; returns the exit code. */
+    public static int list(ObjectStore store, BackupLayout layout, PrintStream out) throws IOException {
         return list(store, layout, Clock.systemUTC(), out);
     }
 

@@ -1,5 +1,7 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.harness.PluginPath;
+
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.HashSet;

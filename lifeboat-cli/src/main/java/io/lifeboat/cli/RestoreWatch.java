@@ -1,5 +1,7 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.harness.Await;
+import io.lifeboat.harness.EmbeddedKafkaConnect;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;

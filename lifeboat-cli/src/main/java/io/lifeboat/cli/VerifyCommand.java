@@ -53,7 +53,7 @@ public final class VerifyCommand {
     }
 
     /** Verifies the backup set; returns the exit code. */
-    static int verify(ObjectStore store, BackupLayout layout, boolean quiet, PrintStream out) throws IOException {
+    public static int verify(ObjectStore store, BackupLayout layout, boolean quiet, PrintStream out) throws IOException {
         // Marks first: a backup still running stores segments that a later read of the marks would
         // count while the listing below misses them.
         Map<TopicPartition, HighWaterMarks.Mark> marks = HighWaterMarks.readAll(store, layout);

@@ -2,6 +2,8 @@ package io.lifeboat.cli;
 
 import io.lifeboat.core.storage.FilesystemObjectStore;
 import io.lifeboat.core.storage.StoredObject;
+import io.lifeboat.harness.PluginPath;
+import io.lifeboat.harness.SampleData;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package io.lifeboat.cli;
+package io.lifeboat.harness;
 
 import java.time.Duration;
 import java.util.Optional;

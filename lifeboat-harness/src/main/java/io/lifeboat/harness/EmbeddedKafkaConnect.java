@@ -1,4 +1,4 @@
-package io.lifeboat.cli;
+package io.lifeboat.harness;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

@@ -1,4 +1,4 @@
-package io.lifeboat.cli;
+package io.lifeboat.harness;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
