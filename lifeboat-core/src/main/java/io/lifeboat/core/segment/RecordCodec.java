@@ -92,6 +92,10 @@ final class RecordCodec {
             return null;
         }
         ByteBuffer buffer = in.readBytes(null);
+        if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+                && buffer.remaining() == buffer.array().length) {
+            return buffer.array(); // a fresh buffer of exactly these bytes (Avro's binary decoder): no second copy
+        }
         byte[] bytes = new byte[buffer.remaining()];
         buffer.get(bytes);
         return bytes;

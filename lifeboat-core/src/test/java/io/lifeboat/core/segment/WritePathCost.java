@@ -17,10 +17,12 @@ import java.util.Random;
  * The CPU time one thread spends on each step of the backup's write path, without Kafka or Connect:
  * appending records to spools (what the task thread does in put()), turning each spool into a segment
  * file (what an uploader thread does: reading the spool, Avro blocks, compression, CRC-32C), and
- * handing the file to a filesystem store ({@link io.lifeboat.core.storage.ObjectStore#putMoving}).
- * The records are the benchmark's: 1,000-byte text-like values, keys {@code key-<i>}, round-robin over
+ * handing the file to a filesystem store ({@link io.lifeboat.core.storage.ObjectStore#putMoving}), and
+ * reading each segment back as a restore task does ({@link SegmentReader}: checksum scan, decompression,
+ * decoding).
+ * The records are the benchmark's: text-like values (1,000 bytes unless given), keys {@code key-<i>}, round-robin over
  * the partitions. Run by hand:
- * {@code java -cp ... io.lifeboat.core.segment.WritePathCost <folder> <records> <partitions> <rounds> <compression>};
+ * {@code java -cp ... io.lifeboat.core.segment.WritePathCost <folder> <records> <partitions> <rounds> <compression> [value bytes]};
  * the first rounds warm the JIT up.
  */
 final class WritePathCost {
@@ -36,7 +38,8 @@ final class WritePathCost {
         SegmentCompression compression = SegmentCompression.fromConfigName(args[4]);
         Path spoolDir = Files.createDirectories(folder.resolve("spool"));
         FilesystemObjectStore store = new FilesystemObjectStore(folder.resolve("store"));
-        byte[][] values = values(1_024, 1_000);
+        int valueBytes = args.length > 5 ? Integer.parseInt(args[5]) : 1_000;
+        byte[][] values = values(1_024, valueBytes);
         byte[][] keys = new byte[records][];
         for (int i = 0; i < records; i++) {
             keys[i] = String.format("key-%010d", i).getBytes(StandardCharsets.UTF_8);
@@ -60,20 +63,34 @@ final class WritePathCost {
             long spooled = threads.getCurrentThreadCpuTime();
             long encodeNanos = 0;
             long storeNanos = 0;
+            long readNanos = 0;
             long stored = 0;
+            long read = 0;
             for (int p = 0; p < partitions; p++) {
                 Path file = Files.createTempFile(spoolDir, "segment-", ".avro");
                 long before = threads.getCurrentThreadCpuTime();
                 writer.write(spools[p], file);
                 long written = threads.getCurrentThreadCpuTime();
                 stored += Files.size(file);
-                store.putMoving("round-" + round + "/" + p + ".avro", file);
-                storeNanos += threads.getCurrentThreadCpuTime() - written;
+                String key = "round-" + round + "/" + p + ".avro";
+                store.putMoving(key, file);
+                long put = threads.getCurrentThreadCpuTime();
+                storeNanos += put - written;
                 encodeNanos += written - before;
                 spools[p].close();
+                try (SegmentReader reader = SegmentReader.open(folder.resolve("store").resolve(key), key, null)) {
+                    while (reader.next() != null) {
+                        read++;
+                    }
+                }
+                readNanos += threads.getCurrentThreadCpuTime() - put;
             }
-            System.out.printf("round %d: spool %d ms, segment files %d ms, store %d ms of CPU; %,d bytes stored%n",
-                    round, (spooled - start) / 1_000_000, encodeNanos / 1_000_000, storeNanos / 1_000_000, stored);
+            if (read != records) {
+                throw new IllegalStateException("read back " + read + " of " + records + " records");
+            }
+            System.out.printf("round %d: spool %d ms, segment files %d ms, store %d ms, read back %d ms of CPU; "
+                    + "%,d bytes stored%n", round, (spooled - start) / 1_000_000, encodeNanos / 1_000_000,
+                    storeNanos / 1_000_000, readNanos / 1_000_000, stored);
         }
     }
 
