@@ -1,49 +1,80 @@
 package io.lifeboat.benchmarks;
 
-
-import io.lifeboat.cli.Args;
+import io.lifeboat.cli.LifeboatCommand;
 import io.lifeboat.harness.PluginPath;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code ./lifeboat bench [options]}: runs the {@link Benchmark}, prints its tables and writes its JSON
  * report. Exit codes: 0 done, 2 a usage error, 3 the benchmark failed.
  */
-public final class BenchMain {
+@Command(name = "lifeboat bench", mixinStandardHelpOptions = true, versionProvider = LifeboatCommand.Version.class,
+        description = {"Throughput, CPU and heap of a backup and a restore on an embedded Kafka and Connect, each "
+                + "next to a raw Kafka consumer / producer and to Connect's own ceiling (a do-nothing sink, a "
+                + "from-memory source) on the same worker doing the same work, in one process.",
+                "Steady-state rates between 10%% and 90%% of the records, the process's CPU per MB in that window, "
+                        + "end-to-end times and peak heap per stage, one row per value size and store."},
+        footerHeading = "%nExit codes:%n", footer = {"  0  done", "  2  usage error", "  3  the benchmark failed"})
+public final class BenchMain implements Callable<Integer> {
 
     /** System property naming the folder of the JSON report when {@code --json} is not given. */
     public static final String OUTPUT_PROPERTY = "lifeboat.bench.output";
 
-    static final String USAGE = String.join("\n",
-            "Usage: lifeboat bench [--records N] [--value-bytes B[,B...]] [--store filesystem[,s3]] [--tasks N]",
-            "                      [--partitions P] [--compression C] [--default-producer] [--json PATH]",
-            "",
-            "Throughput and heap of a backup and a restore on an embedded Kafka and Connect, each next to a raw",
-            "Kafka consumer / producer and to Connect's own ceiling (a do-nothing sink, a from-memory source) on",
-            "the same worker doing the same work, in one process. Steady-state rates between 10% and 90% of the",
-            "records, end-to-end times and peak heap per stage, one row per value size and store.",
-            "",
-            "  --records N          records per value size (default 300,000)",
-            "  --value-bytes B,...  value sizes in bytes, each measured in turn (default 1024)",
-            "  --store S,...        filesystem and/or s3 (S3Proxy in this JVM on loopback) (default filesystem)",
-            "  --tasks N            tasks.max of the backup, the restore and both ceiling connectors, and as many",
-            "                       raw producers / consumers, partitions dealt round-robin (default 2)",
-            "  --partitions P       partitions of the benchmark topic (default 6)",
-            "  --compression C      segment.compression of the backup (default zstd)",
-            "  --default-producer   restore without the producer batch settings README recommends",
-            "  --json PATH          the JSON report (default benchmarks/target/bench-<UTC time>.json)");
+    private final PrintStream out;
 
-    private BenchMain() {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--records", paramLabel = "N", description = "records per value size (default: ${DEFAULT-VALUE})")
+    long records = 300_000;
+
+    @Option(names = "--value-bytes", paramLabel = "B", split = ",", description = "value sizes in bytes, each "
+            + "measured in turn (default: 1024)")
+    List<Integer> valueBytes = List.of(1024);
+
+    @Option(names = "--store", paramLabel = "S", split = ",", description = "filesystem and/or s3 (S3Proxy in this "
+            + "JVM on loopback) (default: filesystem)")
+    List<String> stores = List.of("filesystem");
+
+    @Option(names = "--tasks", paramLabel = "N", description = "tasks.max of the backup, the restore and both "
+            + "ceiling connectors, and as many raw producers / consumers, partitions dealt round-robin "
+            + "(default: ${DEFAULT-VALUE})")
+    int tasks = 2;
+
+    @Option(names = "--partitions", paramLabel = "P", description = "partitions of the benchmark topic "
+            + "(default: ${DEFAULT-VALUE})")
+    int partitions = 6;
+
+    @Option(names = "--compression", paramLabel = "C", description = "segment.compression of the backup "
+            + "(default: ${DEFAULT-VALUE})")
+    String compression = "zstd";
+
+    @Option(names = "--default-producer", description = "restore without the producer batch settings README "
+            + "recommends")
+    boolean defaultProducer;
+
+    @Option(names = "--json", paramLabel = "PATH", description = "the JSON report (default: "
+            + "benchmarks/target/bench-<UTC time>.json)")
+    Path json;
+
+    private BenchMain(PrintStream out) {
+        this.out = out;
     }
 
     public static void main(String[] args) {
@@ -52,67 +83,34 @@ public final class BenchMain {
 
     /** Runs the benchmark as {@code ./lifeboat bench <argv>} and returns its exit code. */
     public static int run(String[] argv, PrintStream out, PrintStream err) {
-        List<String> args = Arrays.asList(argv);
-        if (args.contains("--help") || args.contains("-h")) {
-            out.println(USAGE);
-            return 0;
-        }
+        CommandLine cli = new CommandLine(new BenchMain(out));
+        cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            command.getErr().println("lifeboat bench failed: " + e);
+            return 3;
+        });
+        return cli.execute(argv);
+    }
+
+    @Override
+    public Integer call() throws Exception {
         BenchSettings settings;
         try {
-            settings = settings(Args.parse(args, Set.of("records", "value-bytes", "store", "tasks", "partitions",
-                    "compression", "json"), Set.of("default-producer")));
-        } catch (Args.UsageException | IllegalArgumentException e) {
-            err.println("lifeboat bench: " + e.getMessage());
-            err.println();
-            err.println(USAGE);
-            return 2;
+            Map<String, String> overrides = defaultProducer ? Map.of() : BenchSettings.TUNED_RESTORE_PRODUCER;
+            settings = new BenchSettings(records, valueBytes, stores, tasks, partitions, compression, overrides,
+                    json == null ? defaultJson() : json);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        try {
-            BenchReport report = new Benchmark(settings, PluginPath.locate(), out).run();
-            report.print(out);
-            report.writeJson(settings.json());
-            out.println("JSON report: " + settings.json());
-            return 0;
-        } catch (Exception e) {
-            err.println("lifeboat bench failed: " + e);
-            return 3;
-        }
+        BenchReport report = new Benchmark(settings, PluginPath.locate(), out).run();
+        report.print(out);
+        report.writeJson(settings.json());
+        out.println("JSON report: " + settings.json());
+        return 0;
     }
 
-    static BenchSettings settings(Args args) {
-        if (!args.positional().isEmpty()) {
-            throw new Args.UsageException("bench takes no arguments, got " + args.positional());
-        }
-        List<Integer> sizes = new ArrayList<>();
-        for (String size : list(args, "value-bytes", "1024")) {
-            try {
-                sizes.add(Integer.parseInt(size));
-            } catch (NumberFormatException e) {
-                throw new Args.UsageException("--value-bytes must list numbers, got '" + size + "'");
-            }
-        }
-        Map<String, String> overrides = args.flag("default-producer") ? Map.of() : BenchSettings.TUNED_RESTORE_PRODUCER;
-        String compression = args.get("compression") == null ? "zstd" : args.get("compression");
-        return new BenchSettings(args.number("records", 300_000), sizes, list(args, "store", "filesystem"),
-                (int) args.number("tasks", 2), (int) args.number("partitions", 6), compression, overrides,
-                json(args.get("json")));
-    }
-
-    private static List<String> list(Args args, String name, String fallback) {
-        String value = args.get(name) == null ? fallback : args.get(name);
-        List<String> items = new ArrayList<>();
-        for (String item : value.split(",")) {
-            if (!item.isBlank()) {
-                items.add(item.trim());
-            }
-        }
-        return items;
-    }
-
-    private static Path json(String given) {
-        if (given != null) {
-            return Path.of(given);
-        }
+    private static Path defaultJson() {
         String folder = System.getProperty(OUTPUT_PROPERTY, "target");
         String time = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
         return Path.of(folder, "bench-" + time + ".json");

@@ -8,6 +8,10 @@ import io.lifeboat.core.segment.BackupHeader;
 import io.lifeboat.core.segment.BackupRecord;
 import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.storage.ObjectStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SortedMap;
+import java.util.concurrent.Callable;
 
 /**
  * {@code lifeboat cat}: prints the records a backup set holds for a topic (or one partition), one line
@@ -24,22 +29,38 @@ import java.util.SortedMap;
  * escaped string when they are UTF-8 text, or {@code base64:...}; values over {@value #SHORT_BYTES}
  * bytes are cut unless {@code --full} is given.
  */
-public final class CatCommand {
+@Command(name = "cat", mixinStandardHelpOptions = true, versionProvider = LifeboatCommand.Version.class,
+        description = "Print the backed-up records of a topic: partition, offset, timestamp, key, value, headers "
+                + "(text when UTF-8, else base64; values over " + CatCommand.SHORT_BYTES + " bytes cut unless --full).")
+public final class CatCommand implements Callable<Integer> {
 
     static final int SHORT_BYTES = 1024;
 
-    private CatCommand() {
-    }
+    @ParentCommand
+    LifeboatCommand lifeboat;
 
-    public static int run(Args args, PrintStream out) throws Exception {
-        StoreOptions options = StoreOptions.from(args);
-        String topic = args.required("topic");
-        long partitionFilter = args.number("partition", -1);
-        long from = args.number("from", 0);
-        long limit = args.number("limit", Long.MAX_VALUE);
-        boolean full = args.flag("full");
-        try (ObjectStore store = options.open()) {
-            return print(store, options.layout(), topic, partitionFilter, from, limit, full, out);
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "the backed-up topic")
+    String topic;
+
+    @Option(names = "--partition", paramLabel = "N", description = "only this partition (default: all)")
+    int partition = -1;
+
+    @Option(names = "--from", paramLabel = "OFFSET", description = "from this offset on (default: 0)")
+    long from;
+
+    @Option(names = "--limit", paramLabel = "N", description = "at most this many records (default: all)")
+    long limit = Long.MAX_VALUE;
+
+    @Option(names = "--full", description = "print values whole")
+    boolean full;
+
+    @Override
+    public Integer call() throws Exception {
+        try (ObjectStore opened = store.open()) {
+            return print(opened, store.layout(), topic, partition, from, limit, full, lifeboat.out);
         }
     }
 

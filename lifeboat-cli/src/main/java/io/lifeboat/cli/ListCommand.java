@@ -10,6 +10,9 @@ import io.lifeboat.core.layout.SegmentDescriptor;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.StoredObject;
 import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,20 +21,27 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.concurrent.Callable;
 
 /**
  * {@code lifeboat list}: the topics, partitions and segments of a backup set, with offsets and sizes,
  * and its newest metadata snapshot (or that it has none).
  */
-public final class ListCommand {
+@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = LifeboatCommand.Version.class,
+        description = "List the topics, partitions and segments of a backup set (offsets, sizes) and its newest "
+                + "metadata snapshot.")
+public final class ListCommand implements Callable<Integer> {
 
-    private ListCommand() {
-    }
+    @ParentCommand
+    LifeboatCommand lifeboat;
 
-    public static int run(Args args, PrintStream out) throws Exception {
-        StoreOptions options = StoreOptions.from(args);
-        try (ObjectStore store = options.open()) {
-            return list(store, options.layout(), out);
+    @Mixin
+    StoreOptions store;
+
+    @Override
+    public Integer call() throws Exception {
+        try (ObjectStore opened = store.open()) {
+            return list(opened, store.layout(), lifeboat.out);
         }
     }
 

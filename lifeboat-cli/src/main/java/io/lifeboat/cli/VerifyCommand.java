@@ -16,6 +16,10 @@ import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.StoredObject;
 import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * {@code lifeboat verify}: reads every segment of a backup set with the segment reader (header,
@@ -40,15 +45,24 @@ import java.util.Map;
  * timestamps against its key. A store that cannot be read (unreachable, access refused) is not a
  * verdict on the set: verify stops with exit code 3.
  */
-public final class VerifyCommand {
+@Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = LifeboatCommand.Version.class,
+        description = {"Read and check every segment of a backup set (checksums, counts, offsets, timestamps, gaps) "
+                + "and the rules a restore applies.", "Exit 1 on any problem, 3 when the store cannot be read."})
+public final class VerifyCommand implements Callable<Integer> {
 
-    private VerifyCommand() {
-    }
+    @ParentCommand
+    LifeboatCommand lifeboat;
 
-    public static int run(Args args, PrintStream out) throws Exception {
-        StoreOptions options = StoreOptions.from(args);
-        try (ObjectStore store = options.open()) {
-            return verify(store, options.layout(), args.flag("quiet"), out);
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--quiet", description = "print only problems")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        try (ObjectStore opened = store.open()) {
+            return verify(opened, store.layout(), quiet, lifeboat.out);
         }
     }
 
