@@ -12,13 +12,7 @@ import io.lifeboat.core.segment.SegmentReader;
 import io.lifeboat.core.storage.FilesystemObjectStore;
 import io.lifeboat.core.storage.StoredObject;
 import io.lifeboat.harness.Await;
-import io.lifeboat.harness.SampleData;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,8 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -59,7 +51,7 @@ class CorruptSegmentIT {
 
     @Test
     void restoreFailsOnADamagedSegmentAndWritesNothingFromItOn() throws Exception {
-        writeRecords(TOPIC, 60);
+        KAFKA.writeRecords(TOPIC, 1, 60, 2_000);
         TopicSnapshot original = TopicSnapshot.read(KAFKA.bootstrapServers(), TOPIC, TIMEOUT);
         Map<String, String> storage = ConnectorConfigs.filesystemStorage(storeRoot, PREFIX);
         Map<String, String> backup = ConnectorConfigs.backup("corrupt-backup", List.of(TOPIC), storage);
@@ -104,7 +96,7 @@ class CorruptSegmentIT {
     void restoreFailsWhenTheNewestSegmentIsGone() throws Exception {
         String topic = "newest.source";
         String restoredTopic = "newest.restored";
-        writeRecords(topic, 35);
+        KAFKA.writeRecords(topic, 1, 35, 2_000);
         TopicSnapshot original = TopicSnapshot.read(KAFKA.bootstrapServers(), topic, TIMEOUT);
         Map<String, String> storage = ConnectorConfigs.filesystemStorage(storeRoot, "newest");
         Map<String, String> backup = ConnectorConfigs.backup("newest-backup", List.of(topic), storage);
@@ -164,23 +156,6 @@ class CorruptSegmentIT {
             return store.list(layout.segmentsPrefix(new TopicPartition(topic, 0))).stream()
                     .map(StoredObject::key).map(layout::parseSegmentKey)
                     .flatMap(java.util.Optional::stream).toList();
-        }
-    }
-
-    private static void writeRecords(String topic, int count) throws Exception {
-        KAFKA.connect().admin().createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        SampleData.awaitLeaders(KAFKA.connect().admin(), List.of(topic));
-        Random random = new Random(7);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            for (int i = 0; i < count; i++) {
-                byte[] value = new byte[2_000];
-                random.nextBytes(value);
-                producer.send(new ProducerRecord<>(topic, 0, ("key-" + i).getBytes(StandardCharsets.UTF_8), value));
-            }
-            producer.flush();
         }
     }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 @Command(name = "lifeboat", mixinStandardHelpOptions = true, versionProvider = LifeboatCommand.Version.class,
         description = "Kafka disaster recovery: backup sink and restore source connectors for Kafka Connect, and "
                 + "the tools to prove a backup restorable.",
-        subcommands = {DrillCommand.class, BenchCommand.class, ListCommand.class, VerifyCommand.class,
+        subcommands = {DrillCommand.class, BenchCommand.class, ListCommand.class, VerifyCommand.class, StatusCommand.class,
                 CatCommand.class, AutoComplete.GenerateCompletion.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  done: verified, listed, printed",

@@ -82,11 +82,22 @@ public final class StoreOptions {
             throw usage("name the backup set with --root DIR, --s3-bucket BUCKET or --store-config FILE");
         }
         try {
-            return new StorageConfig(new AbstractConfig(StorageConfig.define(new ConfigDef()), props, false));
+            return storageConfig(props);
         } catch (ConfigException e) {
             // Kafka's message names the key and, for a password type, hides the value
             throw usage("bad store setting: " + e.getMessage());
         }
+    }
+
+    /** Whether any store option was given (a command that can also take each connector's own store asks). */
+    boolean given() {
+        return storeConfig != null || root != null || bucket != null || endpoint != null || region != null
+                || pathStyle || prefix != null;
+    }
+
+    /** Store settings under the connectors' keys, as {@link StorageConfig} reads them; other keys are ignored. */
+    static StorageConfig storageConfig(Map<String, String> props) {
+        return new StorageConfig(new AbstractConfig(StorageConfig.define(new ConfigDef()), props, false));
     }
 
     /** Opens the store; the caller closes it. */

@@ -1,0 +1,247 @@
+package io.lifeboat.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.lifeboat.core.config.StorageConfig;
+import io.lifeboat.core.layout.BackupCatalog;
+import io.lifeboat.core.layout.BackupCatalog.PartitionEntry;
+import io.lifeboat.core.layout.BackupCatalog.SegmentEntry;
+import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.layout.SegmentDescriptor;
+import io.lifeboat.core.storage.ObjectStore;
+import io.lifeboat.core.storage.ObjectStores;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the health of every Lifeboat connector on a Connect cluster through what an operator's tools
+ * reach: the Connect REST API, the Kafka cluster's admin API, and the backup sets in their stores.
+ * A backup's durable position is its consumer group's committed offsets (the backup commits only
+ * what is in the store); its store settings are the connector's own unless the caller gives some.
+ */
+final class ClusterStatus {
+
+    static final String BACKUP_CLASS = "io.lifeboat.backup.BackupSinkConnector";
+    static final String RESTORE_CLASS = "io.lifeboat.restore.RestoreSourceConnector";
+    /** The backup connector's default segment.max.age.ms (its config class lives in the plugin, not here). */
+    static final long DEFAULT_SEGMENT_MAX_AGE_MS = 5 * 60 * 1000L;
+    /** What the Connect REST API shows for a password. */
+    private static final String HIDDEN = "[hidden]";
+    private static final long TIMEOUT_SECONDS = 30;
+    private static final JsonNode NO_OFFSETS = JsonNodeFactory.instance.arrayNode();
+
+    private final ConnectRest connect;
+    private final Admin admin;
+    private final Optional<StorageConfig> store;
+    private final Optional<Duration> maxRpo;
+    private final Function<StorageConfig, ObjectStore> openStore;
+    private final Clock clock;
+
+    /**
+     * @param store  store settings for every backup, or empty to use each connector's own
+     * @param maxRpo the RPO above which a partition is BEHIND, or empty for three segment ages plus the
+     *               default offset commit interval (one minute)
+     */
+    ClusterStatus(ConnectRest connect, Admin admin, Optional<StorageConfig> store, Optional<Duration> maxRpo) {
+        this(connect, admin, store, maxRpo, ObjectStores::openForCheck, Clock.systemUTC());
+    }
+
+    ClusterStatus(ConnectRest connect, Admin admin, Optional<StorageConfig> store, Optional<Duration> maxRpo,
+                  Function<StorageConfig, ObjectStore> openStore, Clock clock) {
+        this.connect = connect;
+        this.admin = admin;
+        this.store = store;
+        this.maxRpo = maxRpo;
+        this.openStore = openStore;
+        this.clock = clock;
+    }
+
+    /** Every Lifeboat connector (or those named), in name order. */
+    List<ConnectorHealth> read(Set<String> only) throws IOException, InterruptedException, ExecutionException,
+            TimeoutException {
+        List<ConnectorHealth> found = new ArrayList<>();
+        for (String name : new TreeSet<>(connect.connectors())) {
+            if (!only.isEmpty() && !only.contains(name)) {
+                continue;
+            }
+            Optional<JsonNode> config = connect.config(name);
+            String type = config.map(c -> c.path("connector.class").asText()).orElse("");
+            if (BACKUP_CLASS.equals(type)) {
+                found.add(backup(name, config.get()));
+            } else if (RESTORE_CLASS.equals(type)) {
+                found.add(restore(name));
+            }
+        }
+        for (String name : only) {
+            if (found.stream().noneMatch(c -> c.name().equals(name))) {
+                found.add(new ConnectorHealth(name, "unknown", "MISSING", List.of(),
+                        List.of("no Lifeboat connector " + name + " on " + connect.url()), Optional.empty(),
+                        Optional.empty()));
+            }
+        }
+        return found;
+    }
+
+    private ConnectorHealth backup(String name, JsonNode config) throws IOException, InterruptedException,
+            ExecutionException, TimeoutException {
+        ConnectRest.Status status = status(name);
+        List<String> problems = new ArrayList<>(ConnectorHealth.stateProblems(name, status));
+        Optional<BackupHealth> backup = Optional.empty();
+        StorageConfig storage;
+        try {
+            storage = store.isPresent() ? store.get() : connectorStore(name, config);
+        } catch (IllegalArgumentException | ConfigException e) {
+            problems.add(e.getMessage());
+            return new ConnectorHealth(name, "backup", status.state(), status.tasks(), problems, backup, Optional.empty());
+        }
+        Duration bound = maxRpo.orElseGet(() -> Duration.ofMillis(3 * config.path("segment.max.age.ms")
+                .asLong(DEFAULT_SEGMENT_MAX_AGE_MS) + 60_000));
+        List<String> topics = topics(config);
+        String group = config.hasNonNull("consumer.override.group.id")
+                ? config.get("consumer.override.group.id").asText() : "connect-" + name;
+        try (ObjectStore opened = openStore.apply(storage)) {
+            BackupLayout layout = new BackupLayout(storage.prefix());
+            BackupCatalog catalog = BackupCatalog.load(opened, layout, topics);
+            List<BackupHealth.PartitionLag> partitions = lags(topics, group, catalog);
+            long now = clock.millis();
+            for (BackupHealth.PartitionLag lag : partitions) {
+                OptionalLong rpo = lag.rpoMillis(now);
+                if (lag.lagRecords() > 0 && (rpo.isEmpty() || rpo.getAsLong() > bound.toMillis())) {
+                    problems.add("BEHIND " + lag.topic() + "-" + lag.partition() + ": " + lag.lagRecords()
+                            + " records not in the store, " + (rpo.isEmpty() ? "none durable yet"
+                            : "the newest durable one " + MetadataStatus.age(Instant.ofEpochMilli(now),
+                            now - rpo.getAsLong()) + " old") + " (more than " + bound.toSeconds() + " s)");
+                }
+            }
+            String metadata = MetadataStatus.read(opened, layout).describe(clock.instant());
+            backup = Optional.of(new BackupHealth(opened.describe() + " prefix '" + layout.prefix() + "'", partitions,
+                    metadata, bound));
+        } catch (IOException | RuntimeException e) {
+            problems.add("cannot read the backup set of " + name + ": " + e.getMessage());
+        }
+        return new ConnectorHealth(name, "backup", status.state(), status.tasks(), problems, backup, Optional.empty());
+    }
+
+    private ConnectorHealth restore(String name) throws IOException {
+        ConnectRest.Status status = status(name);
+        List<String> problems = new ArrayList<>(ConnectorHealth.stateProblems(name, status));
+        int complete = 0;
+        int started = 0;
+        for (JsonNode offset : connect.offsets(name).map(o -> o.path("offsets")).orElse(NO_OFFSETS)) {
+            started++;
+            if (offset.path("offset").path("complete").asBoolean(false)) {
+                complete++;
+            }
+        }
+        return new ConnectorHealth(name, "restore", status.state(), status.tasks(), problems, Optional.empty(),
+                Optional.of(new ConnectorHealth.RestoreProgress(complete, started)));
+    }
+
+    private ConnectRest.Status status(String name) throws IOException {
+        return connect.status(name).orElse(new ConnectRest.Status("UNKNOWN", null, List.of()));
+    }
+
+    /**
+     * The connector's store settings as the REST API shows them. A value hidden there, or one that is a
+     * config provider's reference ({@code ${file:...}}, resolved only on the workers), has to come from the
+     * caller's store settings instead.
+     */
+    private StorageConfig connectorStore(String name, JsonNode config) {
+        Map<String, String> props = new HashMap<>();
+        for (String key : StorageConfig.define(new ConfigDef()).names()) {
+            if (config.hasNonNull(key)) {
+                String value = config.get(key).asText();
+                if (HIDDEN.equals(value) || value.startsWith("${")) {
+                    throw new IllegalArgumentException("the Connect REST API shows " + key + " of " + name
+                            + (value.startsWith("${") ? " as a config provider's reference" : " hidden")
+                            + ": give the store settings with --store-config FILE");
+                }
+                props.put(key, value);
+            }
+        }
+        return StoreOptions.storageConfig(props);
+    }
+
+    /** The backed-up topics: {@code topics}, or those on the cluster that {@code topics.regex} matches. */
+    private List<String> topics(JsonNode config) throws InterruptedException, ExecutionException, TimeoutException {
+        if (config.hasNonNull("topics") && !config.get("topics").asText().isBlank()) {
+            return Arrays.stream(config.get("topics").asText().split(",")).map(String::trim)
+                    .filter(t -> !t.isEmpty()).sorted().toList();
+        }
+        Pattern regex = Pattern.compile(config.path("topics.regex").asText(""));
+        return admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).stream()
+                .filter(t -> regex.matcher(t).matches()).sorted().toList();
+    }
+
+    private List<BackupHealth.PartitionLag> lags(List<String> topics, String group, BackupCatalog catalog)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        List<TopicPartition> partitions = new ArrayList<>();
+        described.values().forEach(d -> d.partitions().forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition()))));
+        partitions.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+        Map<TopicPartition, Long> ends = offsets(partitions, OffsetSpec.latest());
+        Map<TopicPartition, Long> beginnings = offsets(partitions, OffsetSpec.earliest());
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        List<BackupHealth.PartitionLag> lags = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata durable = committed.get(tp);
+            lags.add(new BackupHealth.PartitionLag(tp.topic(), tp.partition(), beginnings.get(tp), ends.get(tp),
+                    durable == null ? OptionalLong.empty() : OptionalLong.of(durable.offset()),
+                    newestTimestamp(catalog.partitions(tp.topic()).get(tp.partition()))));
+        }
+        return lags;
+    }
+
+    private Map<TopicPartition, Long> offsets(List<TopicPartition> partitions, OffsetSpec spec)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach(tp -> request.put(tp, spec));
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).forEach((tp, info) -> offsets.put(tp, info.offset()));
+        return offsets;
+    }
+
+    private static OptionalLong newestTimestamp(PartitionEntry partition) {
+        if (partition == null) {
+            return OptionalLong.empty();
+        }
+        long newest = SegmentDescriptor.NONE;
+        for (SegmentEntry segment : partition.segments()) {
+            long max = segment.descriptor().maxTimestamp();
+            if (max != SegmentDescriptor.NONE) {
+                newest = newest == SegmentDescriptor.NONE ? max : Math.max(newest, max);
+            }
+        }
+        return newest == SegmentDescriptor.NONE ? OptionalLong.empty() : OptionalLong.of(newest);
+    }
+}
