@@ -5,10 +5,8 @@ import io.lifeboat.harness.EmbeddedKafkaConnect;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,17 +21,22 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Waits for Lifeboat connectors, watching what users can watch: a backup's committed consumer offsets
- * and the connector status. A FAILED connector or task ends a wait at once with its stack trace.
- * {@link RestoreWatch} waits for restores.
+ * (the Kafka admin API) and the connector status (the Connect REST API); nothing in-process. A FAILED
+ * connector or task ends a wait at once with its stack trace. {@link RestoreWatch} waits for restores.
  */
 public final class ConnectorProgress {
 
-    private final EmbeddedConnectCluster cluster;
+    private final ConnectRest rest;
     private final Admin admin;
 
+    public ConnectorProgress(ConnectRest rest, Admin admin) {
+        this.rest = rest;
+        this.admin = admin;
+    }
+
+    /** Watches the embedded cluster through its REST URL and admin client. */
     public ConnectorProgress(EmbeddedKafkaConnect connect) {
-        this.cluster = connect.cluster();
-        this.admin = connect.admin();
+        this(new ConnectRest(connect.restUrl()), connect.admin());
     }
 
     /**
@@ -94,7 +97,7 @@ public final class ConnectorProgress {
     public String awaitTaskFailure(String name, Duration timeout) throws Exception {
         AtomicReference<String> state = new AtomicReference<>("no status yet");
         return Await.result("a task of connector " + name + " to fail", timeout, () -> {
-            Optional<ConnectorStateInfo> info = status(name);
+            Optional<ConnectRest.Status> info = status(name);
             info.ifPresent(i -> state.set(describe(i)));
             return info.flatMap(i -> i.tasks().stream().filter(t -> "FAILED".equals(t.state()))
                     .map(t -> String.valueOf(t.trace())).findFirst());
@@ -106,30 +109,30 @@ public final class ConnectorProgress {
         AtomicReference<String> state = new AtomicReference<>("no status yet");
         Await.condition("connector " + name + " to run", timeout, () -> {
             failIfFailed(name);
-            Optional<ConnectorStateInfo> info = status(name);
+            Optional<ConnectRest.Status> info = status(name);
             info.ifPresent(i -> state.set(describe(i)));
-            return info.map(i -> "RUNNING".equals(i.connector().state()) && !i.tasks().isEmpty()
+            return info.map(i -> "RUNNING".equals(i.state()) && !i.tasks().isEmpty()
                     && i.tasks().stream().allMatch(t -> "RUNNING".equals(t.state()))).orElse(false);
         }, state::get);
     }
 
     /** Deletes a connector and waits until the worker no longer knows it. */
     public void deleteConnector(String name, Duration timeout) throws Exception {
-        cluster.deleteConnector(name);
+        rest.deleteConnector(name);
         Await.condition("connector " + name + " to be deleted", timeout,
-                () -> !cluster.connectors().contains(name), () -> "still listed");
+                () -> !rest.connectors().contains(name), () -> "still listed");
     }
 
     /** Throws {@link ConnectorFailedException} when the connector or one of its tasks is FAILED. */
     public void failIfFailed(String name) {
-        Optional<ConnectorStateInfo> info = status(name);
+        Optional<ConnectRest.Status> info = status(name);
         if (info.isEmpty()) {
             return;
         }
-        if ("FAILED".equals(info.get().connector().state())) {
-            throw new ConnectorFailedException("Connector " + name + " FAILED: " + info.get().connector().trace());
+        if ("FAILED".equals(info.get().state())) {
+            throw new ConnectorFailedException("Connector " + name + " FAILED: " + info.get().trace());
         }
-        for (ConnectorStateInfo.TaskState task : info.get().tasks()) {
+        for (ConnectRest.TaskStatus task : info.get().tasks()) {
             if ("FAILED".equals(task.state())) {
                 throw new ConnectorFailedException("Task " + task.id() + " of connector " + name + " FAILED: "
                         + task.trace());
@@ -137,18 +140,18 @@ public final class ConnectorProgress {
         }
     }
 
-    private Optional<ConnectorStateInfo> status(String name) {
+    private Optional<ConnectRest.Status> status(String name) {
         try {
-            return Optional.of(cluster.connectorStatus(name));
-        } catch (ConnectException e) {
-            return Optional.empty(); // not created yet, or the worker is rebalancing
+            return rest.status(name);
+        } catch (IOException e) {
+            return Optional.empty(); // the worker is rebalancing, or busy: the wait asks again
         }
     }
 
-    private static String describe(ConnectorStateInfo info) {
+    private static String describe(ConnectRest.Status info) {
         Map<Integer, String> tasks = new HashMap<>();
         info.tasks().forEach(t -> tasks.put(t.id(), t.state()));
-        return "connector " + info.connector().state() + ", tasks " + tasks;
+        return "connector " + info.state() + ", tasks " + tasks;
     }
 
     /** A connector or task reached the FAILED state; the message holds its stack trace. */

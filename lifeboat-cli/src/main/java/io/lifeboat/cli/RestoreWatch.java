@@ -9,10 +9,7 @@ import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -43,19 +40,28 @@ public final class RestoreWatch {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration OFFSETS_GRACE =
-            Duration.ofMillis(3 * EmbeddedKafkaConnect.OFFSET_FLUSH_INTERVAL_MS + 4_000);
 
     private final ConnectorProgress progress;
     private final Admin admin;
-    private final String restUrl;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final ConnectRest rest;
+    private final Duration offsetsGrace;
     private volatile String lastAnswer = "nothing yet";
 
+    /**
+     * @param offsetFlushInterval the workers' {@code offset.flush.interval.ms}: how long after the last
+     *                            record the source offsets may still be uncommitted
+     */
+    public RestoreWatch(ConnectRest rest, Admin admin, Duration offsetFlushInterval) {
+        this.progress = new ConnectorProgress(rest, admin);
+        this.admin = admin;
+        this.rest = rest;
+        this.offsetsGrace = offsetFlushInterval.multipliedBy(3).plusSeconds(4);
+    }
+
+    /** Watches the embedded cluster through its REST URL and admin client. */
     public RestoreWatch(EmbeddedKafkaConnect connect) {
-        this.progress = new ConnectorProgress(connect);
-        this.admin = connect.admin();
-        this.restUrl = connect.restUrl().endsWith("/") ? connect.restUrl() : connect.restUrl() + "/";
+        this(new ConnectRest(connect.restUrl()), connect.admin(),
+                Duration.ofMillis(EmbeddedKafkaConnect.OFFSET_FLUSH_INTERVAL_MS));
     }
 
     /** Waits for a restore of {@code originals} into topics of the same names. */
@@ -119,7 +125,7 @@ public final class RestoreWatch {
             if (allRecordsSince[0] == 0) {
                 allRecordsSince[0] = System.nanoTime();
             }
-            return System.nanoTime() - allRecordsSince[0] > OFFSETS_GRACE.toNanos()
+            return System.nanoTime() - allRecordsSince[0] > offsetsGrace.toNanos()
                     ? Optional.of(Completion.RECORD_COUNTS) : Optional.empty();
         }, state::get);
     }
@@ -127,13 +133,15 @@ public final class RestoreWatch {
     /** Source offsets by "topic-partition" of the backed-up topic; empty while the connector is unknown. */
     public Map<String, Map<String, ?>> sourceOffsets(String name) throws Exception {
         Map<String, Map<String, ?>> result = new TreeMap<>();
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(restUrl + "connectors/" + name
-                + "/offsets")).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        lastAnswer = response.statusCode() + " " + response.body();
-        if (response.statusCode() != 200) {
-            return result; // not created yet, or the worker is rebalancing
+        Optional<JsonNode> answer;
+        try {
+            answer = rest.offsets(name);
+        } catch (IOException e) {
+            lastAnswer = e.getMessage();
+            return result; // the worker is rebalancing, or busy
         }
-        for (JsonNode entry : JSON.readTree(response.body()).path("offsets")) {
+        lastAnswer = answer.map(JsonNode::toString).orElse("404: no such connector (yet)");
+        for (JsonNode entry : answer.map(a -> a.path("offsets")).orElse(JSON.createArrayNode())) {
             JsonNode partition = entry.path("partition");
             @SuppressWarnings("unchecked")
             Map<String, ?> offset = JSON.convertValue(entry.path("offset"), Map.class);
