@@ -1,5 +1,7 @@
 package io.lifeboat.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lifeboat.core.layout.BackupCatalog;
 import io.lifeboat.core.layout.BackupCatalog.PartitionEntry;
 import io.lifeboat.core.layout.BackupCatalog.SegmentEntry;
@@ -12,12 +14,15 @@ import io.lifeboat.core.storage.StoredObject;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -38,10 +43,14 @@ public final class ListCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
+    @Option(names = "--json", description = "print one JSON document: topics, partitions, segments, holes, strays")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
         try (ObjectStore opened = store.open()) {
-            return list(opened, store.layout(), lifeboat.out);
+            return json ? listJson(opened, store.layout(), Clock.systemUTC(), lifeboat.out)
+                    : list(opened, store.layout(), lifeboat.out);
         }
     }
 
@@ -77,6 +86,52 @@ public final class ListCommand implements Callable<Integer> {
         for (StoredObject object : check.placeholders()) {
             out.println("folder placeholder " + object.key() + " (ignored)");
         }
+        return 0;
+    }
+
+    /** The same as {@link #list} as one JSON document; returns the exit code. */
+    static int listJson(ObjectStore store, BackupLayout layout, Clock clock, PrintStream out) throws IOException {
+        Map<TopicPartition, HighWaterMarks.Mark> marks = HighWaterMarks.readAll(store, layout);
+        BackupCatalog catalog = BackupCatalog.load(store, layout);
+        BackupSetCheck check = BackupSetCheck.of(catalog, marks);
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("backupSet", catalog.description());
+        document.put("metadata", MetadataStatus.read(store, layout).describe(clock.instant()));
+        List<Object> topics = new ArrayList<>();
+        for (String topic : catalog.topics()) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("topic", topic);
+            t.put("partitionCount", check.partitionCount(topic));
+            List<Object> partitions = new ArrayList<>();
+            for (PartitionEntry partition : catalog.partitions(topic).values()) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("partition", partition.partition().partition());
+                p.put("marked", partition.marked());
+                p.put("bytes", partition.bytes());
+                List<Object> segments = new ArrayList<>();
+                for (SegmentEntry segment : partition.segments()) {
+                    SegmentDescriptor d = segment.descriptor();
+                    Map<String, Object> seg = new LinkedHashMap<>();
+                    seg.put("key", segment.key());
+                    seg.put("firstOffset", d.firstOffset());
+                    seg.put("lastOffset", d.lastOffset());
+                    seg.put("bytes", segment.size());
+                    seg.put("minTimestamp", d.minTimestamp() == SegmentDescriptor.NONE ? null : d.minTimestamp());
+                    seg.put("maxTimestamp", d.maxTimestamp() == SegmentDescriptor.NONE ? null : d.maxTimestamp());
+                    segments.add(seg);
+                }
+                p.put("segments", segments);
+                p.put("holes", partition.gaps().stream()
+                        .map(g -> Map.of("firstMissing", g.firstMissing(), "lastMissing", g.lastMissing())).toList());
+                partitions.add(p);
+            }
+            t.put("partitions", partitions);
+            topics.add(t);
+        }
+        document.put("topics", topics);
+        document.put("unrecognized", check.unrecognized().stream().map(StoredObject::key).toList());
+        document.put("placeholders", check.placeholders().stream().map(StoredObject::key).toList());
+        out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(document));
         return 0;
     }
 
