@@ -33,26 +33,32 @@ record ConnectorHealth(String name, String kind, String state, List<ConnectRest.
     static List<String> stateProblems(String name, ConnectRest.Status status) {
         List<String> problems = new ArrayList<>();
         if (!"RUNNING".equals(status.state())) {
-            problems.add("connector " + name + " is " + status.state() + firstLine(status.trace()));
+            problems.add("connector " + name + " is " + status.state() + cause(status.trace()));
         }
         if (status.tasks().isEmpty()) {
             problems.add("connector " + name + " has no tasks");
         }
         for (ConnectRest.TaskStatus task : status.tasks()) {
             if (!"RUNNING".equals(task.state())) {
-                problems.add("task " + task.id() + " of " + name + " is " + task.state() + firstLine(task.trace()));
+                problems.add("task " + task.id() + " of " + name + " is " + task.state() + cause(task.trace()));
             }
         }
         return problems;
     }
 
-    /** ": " and the first line of a stack trace (the exception and its message), or nothing. */
+    /** The first line of a stack trace (the exception and its message), or null when there is none. */
     static String firstLine(String trace) {
         if (trace == null || trace.isBlank()) {
-            return "";
+            return null;
         }
         int end = trace.indexOf('\n');
-        return ": " + (end < 0 ? trace : trace.substring(0, end)).strip();
+        return (end < 0 ? trace : trace.substring(0, end)).strip();
+    }
+
+    /** ": " and the first line of a stack trace, or nothing. */
+    private static String cause(String trace) {
+        String line = firstLine(trace);
+        return line == null ? "" : ": " + line;
     }
 
     /** A restore's progress from its source offsets: partitions that say {@code complete: true} of those it wrote. */

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /** {@code lifeboat status}: the health of every Lifeboat backup and restore on a Connect cluster. */
 @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = LifeboatCommand.Version.class,
@@ -74,8 +76,14 @@ final class StatusCommand implements Callable<Integer> {
             ClusterStatus status = new ClusterStatus(new ConnectRest(connectUrl), admin,
                     store.given() ? Optional.of(store.config()) : Optional.empty(),
                     Optional.ofNullable(maxRpoSeconds).map(Duration::ofSeconds));
-            StatusReport report = new StatusReport(connectUrl, status.read(new HashSet<>(connectors)),
-                    Clock.systemUTC().instant());
+            List<ConnectorHealth> found;
+            try {
+                found = status.read(new HashSet<>(connectors));
+            } catch (TimeoutException | ExecutionException e) {
+                throw new IOException("cannot reach the Kafka cluster at " + bootstrap + " (--bootstrap) or it "
+                        + "refused a request: " + (e.getCause() == null ? e : e.getCause()), e);
+            }
+            StatusReport report = new StatusReport(connectUrl, found, Clock.systemUTC().instant());
             if (json) {
                 report.printJson(lifeboat.out);
             } else {

@@ -75,7 +75,7 @@ final class StatusReport {
                 Map<String, Object> task = new LinkedHashMap<>();
                 task.put("id", t.id());
                 task.put("state", t.state());
-                task.put("error", t.trace() == null ? null : ConnectorHealth.firstLine(t.trace()).substring(2));
+                task.put("error", ConnectorHealth.firstLine(t.trace()));
                 tasks.add(task);
             });
             connector.put("tasks", tasks);

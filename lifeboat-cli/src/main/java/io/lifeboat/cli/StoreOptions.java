@@ -59,8 +59,20 @@ public final class StoreOptions {
     @Option(names = "--prefix", paramLabel = "PREFIX", description = "the backup set's key prefix (storage.prefix)")
     String prefix;
 
-    /** The store settings given; a usage error when they name no store, two stores, or a bad value. */
+    private StorageConfig config;
+
+    /**
+     * The store settings given, read once (the properties file included); a usage error when they name no
+     * store, two stores, or a bad value.
+     */
     StorageConfig config() {
+        if (config == null) {
+            config = readConfig();
+        }
+        return config;
+    }
+
+    private StorageConfig readConfig() {
         Map<String, String> props = new HashMap<>(fromFile());
         if (root != null && bucket != null) {
             throw usage("name the backup set with either --root DIR or --s3-bucket BUCKET, not both");
