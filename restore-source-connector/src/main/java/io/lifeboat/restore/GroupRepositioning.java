@@ -58,7 +58,7 @@ final class GroupRepositioning implements AutoCloseable {
         this.activeAtStart = target.activeMembers(allGroups);
         activeAtStart.forEach((group, members) -> log.error("Consumer group {} has active members in the target "
                 + "cluster ({}): the restore does not touch it. Stop its consumers and restart this task to have it "
-                + "repositioned", group, members));
+                + "repositioned", target.targetId(group), members));
         // What the target holds, for every partition at once: the ends of those this restore wrote nothing
         // to yet, and the groups' commits on those it wrote to.
         Map<TopicPartition, TopicPartition> targets = new HashMap<>();
@@ -285,7 +285,7 @@ final class GroupRepositioning implements AutoCloseable {
         CommittedOffset original = state.planned(group);
         if (activeAtStart.containsKey(group)) {
             state.uncommitted(group, targetOffset);
-            problems.put(problemKey(group, state.target()), group + " has active members in the target cluster "
+            problems.put(problemKey(group, state.target()), target.targetId(group) + " has active members in the target cluster "
                     + activeAtStart.get(group) + "; not touched (it would resume at offset " + targetOffset + " of "
                     + state.target() + ")");
             return;
@@ -295,12 +295,12 @@ final class GroupRepositioning implements AutoCloseable {
             state.committed(group, targetOffset);
             problems.remove(problemKey(group, state.target()));
             log.info("Consumer group {}: committed offset {} on {} (its offset in the backed-up {} was {}; {})",
-                    group, targetOffset, state.target(), state.source(), original.offset(), why);
+                    target.targetId(group), targetOffset, state.target(), state.source(), original.offset(), why);
         } catch (TargetGroups.GroupCommitException e) {
             state.uncommitted(group, targetOffset);
-            problems.put(problemKey(group, state.target()), group + " on " + state.target() + " (offset " + targetOffset
+            problems.put(problemKey(group, state.target()), target.targetId(group) + " on " + state.target() + " (offset " + targetOffset
                     + "): " + e.getMessage());
-            log.error("Consumer group {} could not be repositioned on {} at offset {}: {}", group, state.target(),
+            log.error("Consumer group {} could not be repositioned on {} at offset {}: {}", target.targetId(group), state.target(),
                     targetOffset, e.getMessage());
         }
     }
@@ -312,7 +312,7 @@ final class GroupRepositioning implements AutoCloseable {
 
     /** A group that cannot be repositioned on {@code targetTp}: logged now, and in the task's final failure. */
     private void report(String group, TopicPartition targetTp, String reason) {
-        String problem = group + " on " + targetTp + reason;
+        String problem = target.targetId(group) + " on " + targetTp + reason;
         problems.put(problemKey(group, targetTp), problem);
         log.error("Consumer group {} cannot be repositioned: {}", group, problem);
     }

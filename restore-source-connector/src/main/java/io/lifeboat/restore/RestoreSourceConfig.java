@@ -63,6 +63,12 @@ public final class RestoreSourceConfig extends AbstractConfig {
             + "target.cluster.bootstrap.servers. A group with active members in the target cluster is not touched "
             + "and is reported. Default: none. Needs a backup that records metadata (source.cluster.bootstrap.servers).";
 
+    public static final String CONSUMER_GROUP_PREFIX = "restore.consumer.group.prefix";
+    private static final String CONSUMER_GROUP_PREFIX_DOC = "With restore.consumer.groups: commit each repositioned "
+            + "group in the target cluster under this prefix and its own id (drill.orders-app for the group orders-app "
+            + "with the prefix drill.), so that a drill or a trial restore into the cluster the groups live in leaves "
+            + "the real groups alone. Default: none, the groups keep their ids.";
+
     public static final String TOPIC_CONFIGS = "restore.topic.configs";
     private static final String TOPIC_CONFIGS_DOC = "Topic configs for the topics the restore creates, as name=value "
             + "entries applied over the configs the backup recorded on the source topic (e.g. retention.ms=-1 to keep "
@@ -149,6 +155,8 @@ public final class RestoreSourceConfig extends AbstractConfig {
                             }
                         }),
                         Importance.MEDIUM, CONSUMER_GROUPS_DOC, RESTORE_GROUP, ++order, Width.LONG, "Consumer groups")
+                .define(CONSUMER_GROUP_PREFIX, Type.STRING, "", Importance.LOW, CONSUMER_GROUP_PREFIX_DOC,
+                        RESTORE_GROUP, ++order, Width.MEDIUM, "Prefix of repositioned groups")
                 .define(MODE, Type.STRING, "once", Validators.described("once", (name, value) -> {
                             if (!"once".equals(value)) {
                                 throw new ConfigException(name, value, "follow".equals(value)
@@ -224,6 +232,12 @@ public final class RestoreSourceConfig extends AbstractConfig {
     public Optional<Pattern> consumerGroups() {
         String regex = getString(CONSUMER_GROUPS);
         return regex == null || regex.isEmpty() ? Optional.empty() : Optional.of(Pattern.compile(regex));
+    }
+
+    /** What the target cluster's group ids start with: {@value #CONSUMER_GROUP_PREFIX}, empty by default. */
+    public String consumerGroupPrefix() {
+        String prefix = getString(CONSUMER_GROUP_PREFIX);
+        return prefix == null ? "" : prefix;
     }
 
     String taskSnapshots() {

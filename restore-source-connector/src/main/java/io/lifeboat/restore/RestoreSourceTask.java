@@ -192,7 +192,7 @@ public class RestoreSourceTask extends SourceTask {
                     config.consumerGroups().get());
             return;
         }
-        TargetGroups target = new TargetGroups(config.targetAdminConfig());
+        TargetGroups target = new TargetGroups(config.targetAdminConfig(), config.consumerGroupPrefix());
         try {
             repositioning = new GroupRepositioning(target, planned, mapping, progress,
                     (tp, offset) -> recordAt(layout, mapping, tp, offset, fetcher));

@@ -36,10 +36,21 @@ class TargetGroups implements AutoCloseable {
 
     private final Admin admin;
     private final Map<String, Object> clientConfig;
+    private final String groupPrefix;
 
-    TargetGroups(Map<String, Object> clientConfig) {
+    /**
+     * @param groupPrefix what each group's id in the target cluster starts with ({@code
+     *                    restore.consumer.group.prefix}); the methods take and return the backed-up ids
+     */
+    TargetGroups(Map<String, Object> clientConfig, String groupPrefix) {
         this.clientConfig = Map.copyOf(clientConfig);
+        this.groupPrefix = groupPrefix;
         this.admin = Admin.create(clientConfig);
+    }
+
+    /** The id of {@code group} in the target cluster. */
+    String targetId(String group) {
+        return groupPrefix + group;
     }
 
     /** Of {@code groups}, those with members in the target cluster now: group -> member client ids. */
@@ -47,12 +58,13 @@ class TargetGroups implements AutoCloseable {
         if (groups.isEmpty()) {
             return Map.of();
         }
-        Map<String, ConsumerGroupDescription> described = get(admin.describeConsumerGroups(groups).all(),
-                "describe consumer groups " + groups);
+        List<String> ids = groups.stream().map(this::targetId).toList();
+        Map<String, ConsumerGroupDescription> described = get(admin.describeConsumerGroups(ids).all(),
+                "describe consumer groups " + ids);
         Map<String, List<String>> active = new HashMap<>();
-        described.forEach((group, description) -> {
+        described.forEach((id, description) -> {
             if (!description.members().isEmpty()) {
-                active.put(group, description.members().stream()
+                active.put(id.substring(groupPrefix.length()), description.members().stream()
                         .map(m -> m.clientId() + "@" + m.host()).collect(Collectors.toList()));
             }
         });
@@ -69,10 +81,12 @@ class TargetGroups implements AutoCloseable {
             return committed;
         }
         Map<String, ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
-        groups.forEach(g -> specs.put(g, new ListConsumerGroupOffsetsSpec().topicPartitions(List.copyOf(partitions))));
+        groups.forEach(g -> specs.put(targetId(g),
+                new ListConsumerGroupOffsetsSpec().topicPartitions(List.copyOf(partitions))));
         var result = admin.listConsumerGroupOffsets(specs);
         for (String group : groups) {
-            get(result.partitionsToOffsetAndMetadata(group), "read the committed offsets of group " + group)
+            get(result.partitionsToOffsetAndMetadata(targetId(group)), "read the committed offsets of group "
+                    + targetId(group))
                     .forEach((tp, offset) -> {
                         if (offset != null) {
                             committed.computeIfAbsent(tp, p -> new HashMap<>()).put(group, offset.offset());
@@ -84,8 +98,8 @@ class TargetGroups implements AutoCloseable {
 
     /** Commits {@code offset} for {@code group} on {@code tp}; throws with the broker's reason. */
     void commit(String group, TopicPartition tp, long offset, String metadata) {
-        get(admin.alterConsumerGroupOffsets(group, Map.of(tp, new OffsetAndMetadata(offset, metadata))).all(),
-                "commit offset " + offset + " on " + tp + " for group " + group);
+        get(admin.alterConsumerGroupOffsets(targetId(group), Map.of(tp, new OffsetAndMetadata(offset, metadata))).all(),
+                "commit offset " + offset + " on " + tp + " for group " + targetId(group));
     }
 
     /**
