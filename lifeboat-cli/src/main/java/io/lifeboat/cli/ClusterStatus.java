@@ -173,7 +173,12 @@ final class ClusterStatus {
      * config provider's reference ({@code ${file:...}}, resolved only on the workers), has to come from the
      * caller's store settings instead.
      */
-    private StorageConfig connectorStore(String name, JsonNode config) {
+    private static StorageConfig connectorStore(String name, JsonNode config) {
+        return StoreOptions.storageConfig(connectorStoreSettings(name, config));
+    }
+
+    /** {@link #connectorStore}'s settings, under the connectors' keys. */
+    static Map<String, String> connectorStoreSettings(String name, JsonNode config) {
         Map<String, String> props = new HashMap<>();
         for (String key : StorageConfig.define(new ConfigDef()).names()) {
             if (config.hasNonNull(key)) {
@@ -186,11 +191,16 @@ final class ClusterStatus {
                 props.put(key, value);
             }
         }
-        return StoreOptions.storageConfig(props);
+        return props;
     }
 
     /** The backed-up topics: {@code topics}, or those on the cluster that {@code topics.regex} matches. */
     private List<String> topics(JsonNode config) throws InterruptedException, ExecutionException, TimeoutException {
+        return backedUpTopics(admin, config);
+    }
+
+    /** The topics a backup connector's config names: {@code topics}, or those {@code topics.regex} matches. */
+    static List<String> backedUpTopics(Admin admin, JsonNode config) throws InterruptedException, ExecutionException, TimeoutException {
         if (config.hasNonNull("topics") && !config.get("topics").asText().isBlank()) {
             return Arrays.stream(config.get("topics").asText().split(",")).map(String::trim)
                     .filter(t -> !t.isEmpty()).sorted().toList();

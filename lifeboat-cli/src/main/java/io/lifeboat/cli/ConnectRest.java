@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A Kafka Connect cluster as its REST API shows it, and nothing else: what the drill and the other
@@ -54,6 +55,30 @@ public final class ConnectRest {
     /** Deletes a connector; one that is gone already is fine. */
     public void deleteConnector(String name) throws IOException {
         send("DELETE", "connectors/" + encode(name), null, 204, 200, 404);
+    }
+
+    /**
+     * Stops a connector ({@code PUT /connectors/<name>/stop}): its tasks shut down, its config stays, and
+     * its offsets can then be reset.
+     */
+    public void stopConnector(String name) throws IOException {
+        send("PUT", "connectors/" + encode(name) + "/stop", null, 202, 204, 200);
+    }
+
+    /** Removes a stopped connector's offsets ({@code DELETE /connectors/<name>/offsets}). */
+    public void resetOffsets(String name) throws IOException {
+        send("DELETE", "connectors/" + encode(name) + "/offsets", null, 200, 404);
+    }
+
+    /** The configs of the connector's tasks ({@code GET /connectors/<name>/tasks}), empty when there is none. */
+    public List<Map<String, String>> taskConfigs(String name) throws IOException {
+        List<Map<String, String>> configs = new ArrayList<>();
+        for (JsonNode task : get("connectors/" + encode(name) + "/tasks").orElse(JSON.createArrayNode())) {
+            Map<String, String> config = new TreeMap<>();
+            task.path("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+            configs.add(config);
+        }
+        return configs;
     }
 
     /** The names of the connectors. */

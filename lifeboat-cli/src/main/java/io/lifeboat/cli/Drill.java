@@ -1,20 +1,26 @@
 package io.lifeboat.cli;
 
 import io.lifeboat.core.storage.FilesystemObjectStore;
+import io.lifeboat.core.storage.ObjectStores;
 import io.lifeboat.core.storage.StoredObject;
 import io.lifeboat.harness.EmbeddedKafkaConnect;
 import io.lifeboat.harness.KafkaTopics;
 import io.lifeboat.harness.SampleData;
+import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -96,6 +102,7 @@ public final class Drill {
             return null;
         });
         report.backupTime(Duration.ofNanos(System.nanoTime() - start));
+        List<BackupHealth.PartitionLag> rpo = step("measuring the RPO", () -> rpo(connect, storage));
         step("deleting the backup connector", () -> {
             progress.deleteConnector(BACKUP_CONNECTOR, STEP_TIMEOUT);
             return null;
@@ -110,12 +117,21 @@ public final class Drill {
         });
 
         progress("Restoring from the embedded store");
-        start = System.nanoTime();
+        long restoreStart = System.nanoTime();
+        List<TopicPartition> targets = new ArrayList<>();
+        originals.forEach(o -> o.partitions().keySet().forEach(p -> targets.add(new TopicPartition(o.topic(), p))));
+        List<RestoreSampler.Sample> samples = new ArrayList<>();
         RestoreWatch.Completion completion = step("restoring", () -> {
-            connect.cluster().configureConnector(RESTORE_CONNECTOR,
-                    ConnectorConfigs.restore(RESTORE_CONNECTOR, connect.bootstrapServers(), storage));
-            return new RestoreWatch(connect).awaitComplete(RESTORE_CONNECTOR, originals, STEP_TIMEOUT);
+            try (RestoreSampler sampler = new RestoreSampler(connect.admin(), targets, restoreStart, n -> { })) {
+                connect.cluster().configureConnector(RESTORE_CONNECTOR,
+                        ConnectorConfigs.restore(RESTORE_CONNECTOR, connect.bootstrapServers(), storage));
+                RestoreWatch.Completion done = new RestoreWatch(connect).awaitComplete(RESTORE_CONNECTOR, originals,
+                        STEP_TIMEOUT);
+                samples.addAll(sampler.finish());
+                return done;
+            }
         });
+        start = restoreStart;
         if (completion == RestoreWatch.Completion.RECORD_COUNTS) {
             report.note("the restore connector's source offsets (GET /connectors/" + RESTORE_CONNECTOR
                     + "/offsets) never said complete=true for every partition; the drill waited for the records");
@@ -126,12 +142,36 @@ public final class Drill {
         for (TopicSnapshot original : originals) {
             TopicSnapshot restored = step("reading restored " + original.topic(),
                     () -> TopicSnapshot.read(connect.bootstrapServers(), original.topic(), STEP_TIMEOUT));
-            report.addComparison(RecordComparison.compare(original, restored));
+            RecordComparison comparison = RecordComparison.compare(original, restored);
+            report.addComparison(comparison);
+            for (BackupHealth.PartitionLag lag : rpo) {
+                if (lag.topic().equals(original.topic())) {
+                    long count = restored.records(lag.partition()).size();
+                    OptionalLong rpoMillis = lag.rpoMillis(System.currentTimeMillis());
+                    report.addPartition(new DrillReport.PartitionLine(lag.topic(), lag.partition(), lag.topic(),
+                            lag.lagRecords(), rpoMillis.isPresent() ? rpoMillis.getAsLong() : null,
+                            lag.durableOffset().orElse(-1), count, comparison.matches() ? count : 0));
+                }
+            }
         }
+        report.progress(samples, RestoreSampler.rto(samples));
         step("deleting the restore connector", () -> {
             progress.deleteConnector(RESTORE_CONNECTOR, STEP_TIMEOUT);
             return null;
         });
+    }
+
+    /**
+     * The RPO of the embedded backup once it caught up, measured as on a real cluster (REST and admin
+     * API, {@link ClusterStatus}): every partition's lag in records and time.
+     */
+    private static List<BackupHealth.PartitionLag> rpo(EmbeddedKafkaConnect connect, Map<String, String> storage)
+            throws Exception {
+        ConnectorHealth health = new ClusterStatus(new ConnectRest(connect.restUrl()), connect.admin(),
+                Optional.of(StoreOptions.storageConfig(storage)), Optional.empty(), ObjectStores::open,
+                Clock.systemUTC()).read(Set.of(BACKUP_CONNECTOR)).get(0);
+        return health.backup().map(BackupHealth::partitions).orElseThrow(() -> new IllegalStateException(
+                "cannot measure the RPO: " + health.problems()));
     }
 
     private static List<StoredObject> storeObjects(Path root) throws IOException {

@@ -29,12 +29,15 @@ public final class LifeboatCommand implements Callable<Integer> {
 
     /** Where the subcommands print their reports (the caller's stdout). */
     final PrintStream out;
+    /** Where progress goes when the report is a JSON document on {@link #out} (the caller's stderr). */
+    final PrintStream err;
 
     @Spec
     CommandSpec spec;
 
-    LifeboatCommand(PrintStream out) {
+    LifeboatCommand(PrintStream out, PrintStream err) {
         this.out = out;
+        this.err = err;
     }
 
     @Override

@@ -31,7 +31,7 @@ public final class Main {
 
     /** The command line, printing reports and help to {@code out}, errors to {@code err}. */
     static CommandLine commandLine(PrintStream out, PrintStream err) {
-        CommandLine cli = new CommandLine(new LifeboatCommand(out));
+        CommandLine cli = new CommandLine(new LifeboatCommand(out, err));
         cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cli.setExecutionExceptionHandler((e, command, parsed) -> {

@@ -130,6 +130,28 @@ public final class RestoreWatch {
         }, state::get);
     }
 
+    /**
+     * Waits until the source offset of every backed-up partition in {@code partitions} says
+     * {@code complete: true}: the restore wrote and Kafka acknowledged its last record, and it repositioned
+     * its consumer groups. No fallback on record counts: for a backup still running, the drill does not
+     * know how many records the restore found.
+     */
+    public void awaitSourceOffsetsComplete(String name, Collection<TopicPartition> partitions, Duration timeout)
+            throws Exception {
+        List<String> needed = partitions.stream().map(tp -> tp.topic() + "-" + tp.partition()).sorted().toList();
+        AtomicReference<String> state = new AtomicReference<>("nothing seen yet");
+        Await.condition("restore connector " + name + " to report every partition complete", timeout, () -> {
+            progress.failIfFailed(name);
+            Map<String, Map<String, ?>> offsets = sourceOffsets(name);
+            List<String> pending = needed.stream().filter(p -> offsets.get(p) == null
+                    || !Boolean.TRUE.equals(offsets.get(p).get("complete"))).toList();
+            state.set(pending.size() + " of " + needed.size() + " partitions without complete=true in their source "
+                    + "offset, such as " + pending.stream().limit(5).toList() + "; GET /connectors/" + name
+                    + "/offsets answered " + abbreviate(lastAnswer));
+            return pending.isEmpty();
+        }, state::get);
+    }
+
     /** Source offsets by "topic-partition" of the backed-up topic; empty while the connector is unknown. */
     public Map<String, Map<String, ?>> sourceOffsets(String name) throws Exception {
         Map<String, Map<String, ?>> result = new TreeMap<>();

@@ -1,7 +1,6 @@
 package io.lifeboat.cli;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,15 +10,11 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -49,13 +44,8 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--connect", required = true, paramLabel = "URL", description = "the Connect cluster's REST URL")
     String connectUrl;
 
-    @Option(names = "--bootstrap", required = true, paramLabel = "SERVERS",
-            description = "the Kafka cluster the backups read (bootstrap.servers)")
-    String bootstrap;
-
-    @Option(names = "--client-config", paramLabel = "FILE", description = "Kafka client settings (security.protocol, "
-            + "sasl.*, ssl.*) in a properties file, as Kafka's own tools take them")
-    Path clientConfig;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--connector", paramLabel = "NAME", split = ",", description = "only these connectors")
     List<String> connectors = List.of();
@@ -72,7 +62,7 @@ final class StatusCommand implements Callable<Integer> {
         if (maxRpoSeconds != null && maxRpoSeconds < 0) {
             throw new ParameterException(spec.commandLine(), "--max-rpo must not be negative");
         }
-        try (Admin admin = Admin.create(clientProperties())) {
+        try (Admin admin = Admin.create(kafka.adminProperties())) {
             ClusterStatus status = new ClusterStatus(new ConnectRest(connectUrl), admin,
                     store.given() ? Optional.of(store.config()) : Optional.empty(),
                     Optional.ofNullable(maxRpoSeconds).map(Duration::ofSeconds));
@@ -80,7 +70,7 @@ final class StatusCommand implements Callable<Integer> {
             try {
                 found = status.read(new HashSet<>(connectors));
             } catch (TimeoutException | ExecutionException e) {
-                throw new IOException("cannot reach the Kafka cluster at " + bootstrap + " (--bootstrap) or it "
+                throw new IOException("cannot reach the Kafka cluster at " + kafka.bootstrap() + " (--bootstrap) or it "
                         + "refused a request: " + (e.getCause() == null ? e : e.getCause()), e);
             }
             StatusReport report = new StatusReport(connectUrl, found, Clock.systemUTC().instant());
@@ -91,20 +81,5 @@ final class StatusCommand implements Callable<Integer> {
             }
             return report.exitCode();
         }
-    }
-
-    private Properties clientProperties() {
-        Properties props = new Properties();
-        if (clientConfig != null) {
-            try (Reader reader = Files.newBufferedReader(clientConfig)) {
-                props.load(reader);
-            } catch (IOException e) {
-                throw new ParameterException(spec.commandLine(), "cannot read --client-config " + clientConfig + ": " + e);
-            }
-        }
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
-        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
-        return props;
     }
 }

@@ -60,6 +60,7 @@ public final class StoreOptions {
     String prefix;
 
     private StorageConfig config;
+    private Map<String, String> settings;
 
     /**
      * The store settings given, read once (the properties file included); a usage error when they name no
@@ -72,8 +73,18 @@ public final class StoreOptions {
         return config;
     }
 
+    /**
+     * The store settings given, under the connectors' keys (the file's other keys left out), as a
+     * restore connector the drill submits takes them.
+     */
+    Map<String, String> settings() {
+        config();
+        return settings;
+    }
+
     private StorageConfig readConfig() {
         Map<String, String> props = new HashMap<>(fromFile());
+        props.keySet().retainAll(StorageConfig.define(new ConfigDef()).names());
         if (root != null && bucket != null) {
             throw usage("name the backup set with either --root DIR or --s3-bucket BUCKET, not both");
         }
@@ -94,7 +105,9 @@ public final class StoreOptions {
             throw usage("name the backup set with --root DIR, --s3-bucket BUCKET or --store-config FILE");
         }
         try {
-            return storageConfig(props);
+            StorageConfig read = storageConfig(props);
+            settings = Map.copyOf(props);
+            return read;
         } catch (ConfigException e) {
             // Kafka's message names the key and, for a password type, hides the value
             throw usage("bad store setting: " + e.getMessage());

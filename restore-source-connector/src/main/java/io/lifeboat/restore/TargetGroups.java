@@ -10,6 +10,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -59,15 +61,23 @@ class TargetGroups implements AutoCloseable {
             return Map.of();
         }
         List<String> ids = groups.stream().map(this::targetId).toList();
-        Map<String, ConsumerGroupDescription> described = get(admin.describeConsumerGroups(ids).all(),
-                "describe consumer groups " + ids);
+        Map<String, KafkaFuture<ConsumerGroupDescription>> described = admin.describeConsumerGroups(ids).describedGroups();
         Map<String, List<String>> active = new HashMap<>();
-        described.forEach((id, description) -> {
+        for (String id : ids) {
+            ConsumerGroupDescription description;
+            try {
+                description = get(described.get(id), "describe consumer group " + id);
+            } catch (GroupCommitException e) {
+                if (e.getCause() instanceof GroupIdNotFoundException) {
+                    continue; // no such group in the target yet (Kafka 4's answer for it): no members
+                }
+                throw e;
+            }
             if (!description.members().isEmpty()) {
                 active.put(id.substring(groupPrefix.length()), description.members().stream()
                         .map(m -> m.clientId() + "@" + m.host()).collect(Collectors.toList()));
             }
-        });
+        }
         return active;
     }
 
@@ -152,7 +162,7 @@ class TargetGroups implements AutoCloseable {
         }
     }
 
-    private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future, String action) {
+    private static <T> T get(KafkaFuture<T> future, String action) {
         try {
             return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
