@@ -61,13 +61,24 @@ final class HeadlessChromium {
         }
         System.err.println("Installing Debian's chromium package for the report rendering test (apt-get)...");
         File log = Files.createTempFile("chromium-install-", ".log").toFile();
-        Process apt = new ProcessBuilder("apt-get", "install", "-y", "-q", "chromium")
-                .redirectErrorStream(true).redirectOutput(log).start();
+        int code = apt(log, "install", "-y", "-q", "chromium");
+        if (code != 0) { // the package lists may be missing on a fresh machine
+            apt(log, "update", "-q");
+            code = apt(log, "install", "-y", "-q", "chromium");
+        }
+        return code == 0 ? "installed" : "apt-get install chromium exited " + code + ", see " + log;
+    }
+
+    private static int apt(File log, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("apt-get"));
+        command.addAll(List.of(args));
+        Process apt = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
         if (!apt.waitFor(15, TimeUnit.MINUTES)) {
             apt.destroyForcibly();
-            return "apt-get install chromium took over 15 minutes";
+            return -1;
         }
-        return apt.exitValue() == 0 ? "installed" : "apt-get install chromium exited " + apt.exitValue() + ", see " + log;
+        return apt.exitValue();
     }
 
     /** Opens {@code page} (a file) in a {@code width}x{@code height} window and saves what it shows as a PNG. */

@@ -32,15 +32,36 @@ record BackupHealth(String store, List<PartitionLag> partitions, String metadata
      * @param newestDurableTimestamp the newest record timestamp the store holds for the partition, if any
      */
     record PartitionLag(String topic, int partition, long beginningOffset, long endOffset, OptionalLong durableOffset,
-                        OptionalLong newestDurableTimestamp) {
+                        OptionalLong newestDurableTimestamp, OptionalLong pendingRecords) {
+
+        PartitionLag(String topic, int partition, long beginningOffset, long endOffset, OptionalLong durableOffset,
+                     OptionalLong newestDurableTimestamp) {
+            this(topic, partition, beginningOffset, endOffset, durableOffset, newestDurableTimestamp, OptionalLong.empty());
+        }
+
+        /** The offsets after the durable one (all of them when nothing was committed), records or not. */
+        long lagOffsets() {
+            return Math.max(0, endOffset - firstNotDurable());
+        }
+
+        /** The first offset not known durable. */
+        long firstNotDurable() {
+            return Math.max(beginningOffset, durableOffset.isPresent() ? durableOffset.getAsLong() : beginningOffset);
+        }
 
         /**
-         * Offsets in the topic not durable in the store yet (all of them when nothing was committed); a
-         * transactional topic's markers count too.
+         * Records in the topic not durable in the store yet: as counted by a read_committed consumer
+         * ({@code pendingRecords}) when it was, else the offsets (transaction markers and aborted records
+         * counted too).
          */
         long lagRecords() {
-            return Math.max(0, endOffset - Math.max(beginningOffset,
-                    durableOffset.isPresent() ? durableOffset.getAsLong() : beginningOffset));
+            return pendingRecords.isPresent() ? pendingRecords.getAsLong() : lagOffsets();
+        }
+
+        /** This partition with its pending records counted. */
+        PartitionLag counted(OptionalLong pending) {
+            return new PartitionLag(topic, partition, beginningOffset, endOffset, durableOffset, newestDurableTimestamp,
+                    pending);
         }
 
         /**

@@ -232,7 +232,7 @@ final class ClusterDrill {
     private Map<TopicPartition, BackupHealth.PartitionLag> rpoAtStart(String backup, StorageConfig storage,
                                                                       List<String> topics, DrillReport report)
             throws Exception {
-        ConnectorHealth health = new ClusterStatus(rest, admin, Optional.of(storage), Optional.empty(), ObjectStores::open,
+        ConnectorHealth health = new ClusterStatus(rest, admin, clientConfig(), Optional.of(storage), Optional.empty(), ObjectStores::open,
                 clock).read(Set.of(backup)).get(0);
         health.problems().forEach(p -> report.note("backup " + backup + ": " + p));
         BackupHealth backupHealth = health.backup().orElseThrow(() -> new IllegalStateException(
@@ -338,8 +338,7 @@ final class ClusterDrill {
                         Map<TopicPartition, Map<String, Long>> groupOffsets, DrillReport report) throws Exception {
         BackupCatalog catalog = BackupCatalog.load(store, layout, topics);
         Map<TopicPartition, HighWaterMarks.Mark> marks = HighWaterMarks.readAll(store, layout);
-        Map<String, Object> client = new HashMap<>(clientSettings);
-        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Map<String, Object> client = clientConfig();
         Path work = Files.createTempDirectory("lifeboat-drill-verify-");
         try (RestoredPartitionReader reader = new RestoredPartitionReader(client,
                 new SegmentFetcher(store, layout, work), options.timeout())) {
@@ -384,6 +383,12 @@ final class ClusterDrill {
                         actual == null ? null : actual.offset()));
             }
         }
+    }
+
+    private Map<String, Object> clientConfig() {
+        Map<String, Object> client = new HashMap<>(clientSettings);
+        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return client;
     }
 
     private void progress(String line) {

@@ -63,18 +63,25 @@ final class ClusterStatus {
     private final Optional<Duration> maxRpo;
     private final Function<StorageConfig, ObjectStore> openStore;
     private final Clock clock;
+    private final Map<String, Object> clientConfig;
 
     /**
      * @param store  store settings for every backup, or empty to use each connector's own
      * @param maxRpo the RPO above which a partition is BEHIND, or empty for three segment ages plus the
      *               default offset commit interval (one minute)
      */
-    ClusterStatus(ConnectRest connect, Admin admin, Optional<StorageConfig> store, Optional<Duration> maxRpo) {
-        this(connect, admin, store, maxRpo, ObjectStores::openForCheck, Clock.systemUTC());
+    ClusterStatus(ConnectRest connect, Admin admin, Map<String, Object> clientConfig, Optional<StorageConfig> store,
+                  Optional<Duration> maxRpo) {
+        this(connect, admin, clientConfig, store, maxRpo, ObjectStores::openForCheck, Clock.systemUTC());
     }
 
-    ClusterStatus(ConnectRest connect, Admin admin, Optional<StorageConfig> store, Optional<Duration> maxRpo,
-                  Function<StorageConfig, ObjectStore> openStore, Clock clock) {
+    /**
+     * @param clientConfig Kafka client settings (bootstrap servers included) for counting the records
+     *                     between a backup's durable offset and the end ({@link PendingRecords})
+     */
+    ClusterStatus(ConnectRest connect, Admin admin, Map<String, Object> clientConfig, Optional<StorageConfig> store,
+                  Optional<Duration> maxRpo, Function<StorageConfig, ObjectStore> openStore, Clock clock) {
+        this.clientConfig = Map.copyOf(clientConfig);
         this.connect = connect;
         this.admin = admin;
         this.store = store;
@@ -222,11 +229,24 @@ final class ClusterStatus {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         List<BackupHealth.PartitionLag> lags = new ArrayList<>();
-        for (TopicPartition tp : partitions) {
-            OffsetAndMetadata durable = committed.get(tp);
-            lags.add(new BackupHealth.PartitionLag(tp.topic(), tp.partition(), beginnings.get(tp), ends.get(tp),
-                    durable == null ? OptionalLong.empty() : OptionalLong.of(durable.offset()),
-                    newestTimestamp(catalog.partitions(tp.topic()).get(tp.partition()))));
+        PendingRecords pending = null;
+        try {
+            for (TopicPartition tp : partitions) {
+                OffsetAndMetadata durable = committed.get(tp);
+                BackupHealth.PartitionLag lag = new BackupHealth.PartitionLag(tp.topic(), tp.partition(),
+                        beginnings.get(tp), ends.get(tp),
+                        durable == null ? OptionalLong.empty() : OptionalLong.of(durable.offset()),
+                        newestTimestamp(catalog.partitions(tp.topic()).get(tp.partition())));
+                if (lag.lagOffsets() > 0) {
+                    pending = pending == null ? new PendingRecords(clientConfig) : pending;
+                    lag = lag.counted(pending.count(tp, lag.firstNotDurable(), lag.endOffset()));
+                }
+                lags.add(lag);
+            }
+        } finally {
+            if (pending != null) {
+                pending.close();
+            }
         }
         return lags;
     }

@@ -168,6 +168,7 @@ public final class Drill {
     private static List<BackupHealth.PartitionLag> rpo(EmbeddedKafkaConnect connect, Map<String, String> storage)
             throws Exception {
         ConnectorHealth health = new ClusterStatus(new ConnectRest(connect.restUrl()), connect.admin(),
+                Map.of("bootstrap.servers", connect.bootstrapServers()),
                 Optional.of(StoreOptions.storageConfig(storage)), Optional.empty(), ObjectStores::open,
                 Clock.systemUTC()).read(Set.of(BACKUP_CONNECTOR)).get(0);
         return health.backup().map(BackupHealth::partitions).orElseThrow(() -> new IllegalStateException(

@@ -64,6 +64,13 @@ public final class KafkaOptions {
         return props;
     }
 
+    /** Kafka client settings for a consumer or producer: the client settings and the bootstrap servers. */
+    Map<String, Object> clientConfig() {
+        Map<String, Object> config = new TreeMap<>(clientSettings());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        return config;
+    }
+
     /** The bootstrap servers; a usage error when {@code --bootstrap} was not given. */
     String bootstrap() {
         if (bootstrap == null) {

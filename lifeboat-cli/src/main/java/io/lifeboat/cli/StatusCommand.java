@@ -63,7 +63,7 @@ final class StatusCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--max-rpo must not be negative");
         }
         try (Admin admin = Admin.create(kafka.adminProperties())) {
-            ClusterStatus status = new ClusterStatus(new ConnectRest(connectUrl), admin,
+            ClusterStatus status = new ClusterStatus(new ConnectRest(connectUrl), admin, kafka.clientConfig(),
                     store.given() ? Optional.of(store.config()) : Optional.empty(),
                     Optional.ofNullable(maxRpoSeconds).map(Duration::ofSeconds));
             List<ConnectorHealth> found;

@@ -51,6 +51,25 @@ class CommandLineTest {
     }
 
     @Test
+    void aDrillOnAClusterNeedsBothAddressesAndTheEmbeddedOneTakesNoClusterOptions() {
+        Run noBootstrap = run("drill", "--connect", "http://127.0.0.1:1");
+        assertEquals(2, noBootstrap.code(), noBootstrap.out() + noBootstrap.err());
+        assertTrue(noBootstrap.err().contains("--bootstrap"), noBootstrap.err());
+
+        Run noConnect = run("drill", "--bootstrap", "127.0.0.1:1");
+        assertEquals(2, noConnect.code(), noConnect.out() + noConnect.err());
+        assertTrue(noConnect.err().contains("need --connect URL"), noConnect.err());
+
+        Run badTimeout = run("drill", "--connect", "http://127.0.0.1:1", "--bootstrap", "127.0.0.1:1", "--timeout", "0");
+        assertEquals(2, badTimeout.code(), badTimeout.out() + badTimeout.err());
+        assertTrue(badTimeout.err().contains("--timeout must be positive"), badTimeout.err());
+
+        Run status = run("status", "--connect", "http://127.0.0.1:1");
+        assertEquals(2, status.code(), status.out() + status.err());
+        assertTrue(status.err().contains("--bootstrap"), status.err());
+    }
+
+    @Test
     void usageErrorsExitTwoAndSayWhatIsWrong() {
         Run unknownOption = run("verify", "--root", folder.toString(), "--bogus");
         assertEquals(2, unknownOption.code());

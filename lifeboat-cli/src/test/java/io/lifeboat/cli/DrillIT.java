@@ -1,5 +1,7 @@
 package io.lifeboat.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.core.storage.FilesystemObjectStore;
 import io.lifeboat.core.storage.StoredObject;
 import io.lifeboat.harness.PluginPath;
@@ -39,9 +41,32 @@ class DrillIT {
             assertEquals(SampleData.Topics.withPrefix("").all().size(), report.topics().size());
             assertTrue(render(report).contains("VERIFIED"));
             assertNotNull(store);
+            checkReportFiles(report, store.resolveSibling(store.getFileName() + "-report"));
             checkOperatorCommands(store);
         } finally {
             deleteRecursively(store);
+        }
+    }
+
+    /** The embedded drill writes the same report as a drill on a cluster: every partition's RPO (0: caught up). */
+    private static void checkReportFiles(DrillReport report, Path dir) throws Exception {
+        try {
+            DrillReportFiles.write(report, dir);
+            JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+            assertTrue(json.path("verified").asBoolean(), json.toString());
+            assertEquals(report.recordsCompared(), json.path("records").asLong());
+            assertTrue(json.path("rto_ms").asLong() > 0, json.toString());
+            int partitions = report.topics().stream().mapToInt(DrillReport.TopicLine::partitions).sum();
+            assertEquals(partitions, json.path("partitions").size(), json.toString());
+            for (JsonNode partition : json.path("partitions")) {
+                assertEquals(0, partition.path("rpo_records").asLong(), partition.toString());
+                assertEquals(0, partition.path("rpo_ms").asLong(), partition.toString());
+                assertEquals(partition.path("records_restored").asLong(), partition.path("records_verified").asLong());
+            }
+            assertTrue(json.path("progress").size() >= 2, json.toString());
+            assertTrue(Files.readString(dir.resolve("report.html")).contains("id=\"progress-chart\""));
+        } finally {
+            deleteRecursively(dir);
         }
     }
 

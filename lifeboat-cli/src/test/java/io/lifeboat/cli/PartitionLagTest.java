@@ -37,4 +37,17 @@ class PartitionLagTest {
     void aCommitBelowTheTopicsFirstOffsetCountsFromThatOffset() {
         assertEquals(10, lag(90, 100, OptionalLong.of(50), OptionalLong.of(1)).lagRecords());
     }
+
+    @Test
+    void offsetsAfterTheDurableOneThatHoldNoRecordAreNoLag() {
+        // a topic ending in an aborted transaction: a read_committed backup never receives those offsets
+        BackupHealth.PartitionLag markersOnly = lag(0, 66, OptionalLong.of(54), OptionalLong.of(5_000))
+                .counted(OptionalLong.of(0));
+        assertEquals(12, markersOnly.lagOffsets());
+        assertEquals(0, markersOnly.lagRecords());
+        assertEquals(OptionalLong.of(0), markersOnly.rpoMillis(60_000));
+        BackupHealth.PartitionLag notCounted = lag(0, 66, OptionalLong.of(54), OptionalLong.of(5_000))
+                .counted(OptionalLong.empty());
+        assertEquals(12, notCounted.lagRecords(), "uncounted: the offsets, an upper bound");
+    }
 }
