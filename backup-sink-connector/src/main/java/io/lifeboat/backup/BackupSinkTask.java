@@ -6,6 +6,7 @@ import io.lifeboat.core.RetryBackoff;
 import io.lifeboat.core.WorkDirectory;
 import io.lifeboat.core.config.StorageConfig;
 import io.lifeboat.core.layout.BackupLayout;
+import io.lifeboat.core.metrics.TaskMetrics;
 import io.lifeboat.core.segment.OpenSpoolFiles;
 import io.lifeboat.core.segment.RecordEncoder;
 import io.lifeboat.core.segment.SegmentFileWriter;
@@ -30,6 +31,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.OptionalLong;
@@ -69,6 +71,8 @@ public class BackupSinkTask extends SinkTask {
     static final long STOP_WAIT_MS = 5_000;
 
     private static final Logger log = LoggerFactory.getLogger(BackupSinkTask.class);
+    /** The JMX type of the metrics on workers without plugin metrics. */
+    static final String METRICS_GROUP = "backup-task-metrics";
 
     private final Time time;
     private final Function<StorageConfig, ObjectStore> openStore;
@@ -117,6 +121,8 @@ public class BackupSinkTask extends SinkTask {
         return LifeboatVersion.get();
     }
 
+    private TaskMetrics metrics;
+
     @Override
     public void start(Map<String, String> props) {
         BackupSinkConfig config = new BackupSinkConfig(props);
@@ -142,9 +148,64 @@ public class BackupSinkTask extends SinkTask {
             return t;
         });
         ageWatch.scheduleWithFixedDelay(this::sealAgedSegments, tick, tick, TimeUnit.MILLISECONDS);
+        openMetrics(config);
         log.info("Backup task started: {} under prefix '{}', segments of at most {} records, {} bytes, {} ms, {}",
                 store.describe(), layout.prefix(), rotation.maxRecords(), rotation.maxBytes(),
                 rotation.maxAgeMillis(), config.compression().configName());
+    }
+
+    /** The task's metrics: what it stored, the store's errors; per partition see {@link #partitionMetrics}. */
+    private void openMetrics(BackupSinkConfig config) {
+        metrics = TaskMetrics.open(() -> context.pluginMetrics(), METRICS_GROUP, config.connectorName(),
+                config.taskNumber());
+        SegmentPublisher stats = publisher;
+        SegmentUploader uploads = uploader;
+        metrics.gauge("segments-stored-total", "Segments this task stored since it started", Map.of(),
+                stats::totalSegments);
+        metrics.gauge("records-stored-total", "Records this task stored since it started", Map.of(),
+                stats::totalRecords);
+        metrics.gauge("bytes-stored-total", "Segment bytes this task stored since it started", Map.of(),
+                stats::totalBytes);
+        metrics.gauge("store-errors-total", "Failed segment uploads (each retried, or failing the task) since it "
+                + "started", Map.of(), uploads::storeErrors);
+    }
+
+    /**
+     * Per partition: the durable offset (every record before it is in the store), the records received but not
+     * yet durable, and the RPO now (0 when none waits, else the age of the newest stored record; -1 when none
+     * is stored yet).
+     */
+    private void partitionMetrics(PartitionBackup backup) {
+        if (metrics == null) {
+            return;
+        }
+        Map<String, String> tags = partitionTags(backup.partition());
+        PartitionUploads uploads = backup.uploads();
+        metrics.gauge("durable-offset", "The offset up to which (exclusive) this partition's records are in the "
+                + "store, -1 before the first", tags, uploads::durableNextOffset);
+        metrics.gauge("pending-records", "Offsets received and not yet in the store", tags,
+                () -> pendingOffsets(backup));
+        metrics.gauge("rpo-ms", "The RPO now: 0 when every record received is in the store, else the age of the "
+                + "newest stored record (-1 when none is stored yet)", tags, () -> {
+                    if (pendingOffsets(backup) == 0) {
+                        return 0L;
+                    }
+                    long newest = uploads.newestStoredTimestamp();
+                    return newest < 0 ? -1L : Math.max(0, System.currentTimeMillis() - newest);
+                });
+    }
+
+    private static long pendingOffsets(PartitionBackup backup) {
+        long seen = backup.lastSeenOffset();
+        long durable = backup.uploads().durableNextOffset();
+        return seen < 0 ? 0 : Math.max(0, seen + 1 - Math.max(durable, 0));
+    }
+
+    private static Map<String, String> partitionTags(TopicPartition tp) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("topic", tp.topic());
+        tags.put("partition", Integer.toString(tp.partition()));
+        return tags;
     }
 
     /**
@@ -194,7 +255,11 @@ public class BackupSinkTask extends SinkTask {
     public synchronized void open(Collection<TopicPartition> assigned) {
         ResumeMarks marks = new ResumeMarks(store, layout);
         for (TopicPartition tp : assigned) {
-            partitions.computeIfAbsent(tp, p -> new PartitionBackup(p, spoolDir, openSpoolFiles, store, layout, marks));
+            if (!partitions.containsKey(tp)) {
+                PartitionBackup backup = new PartitionBackup(tp, spoolDir, openSpoolFiles, store, layout, marks);
+                partitions.put(tp, backup);
+                partitionMetrics(backup);
+            }
         }
         pendingMarkers.addAll(assigned);
         try {
@@ -377,6 +442,9 @@ public class BackupSinkTask extends SinkTask {
         Map<TopicPartition, PartitionBackup> closing = new HashMap<>();
         for (TopicPartition tp : revoked) {
             PartitionBackup backup = partitions.remove(tp);
+            if (metrics != null) {
+                metrics.remove(partitionTags(tp));
+            }
             if (backup != null) {
                 backup.seal(uploader);
                 closing.put(tp, backup);
@@ -434,6 +502,10 @@ public class BackupSinkTask extends SinkTask {
     private void stopLocked() {
         partitions.values().forEach(backup -> backup.discard(uploader));
         partitions.clear();
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
+        }
         if (store != null) {
             store.close();
             store = null;

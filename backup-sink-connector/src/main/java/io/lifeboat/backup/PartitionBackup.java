@@ -51,7 +51,7 @@ final class PartitionBackup {
     private StoredChain stored;
     private boolean caughtUp;
     private long previousLastOffset = SegmentDescriptor.NONE;
-    private long lastSeenOffset = -1;
+    private volatile long lastSeenOffset = -1;
     private final PartitionUploads uploads;
     private SegmentSpool spool;
 
@@ -69,6 +69,11 @@ final class PartitionBackup {
     }
 
     /** The partition's sealed segments on their way to the store. */
+    /** The last offset this task received of the partition, or -1 (read by the metrics too). */
+    long lastSeenOffset() {
+        return lastSeenOffset;
+    }
+
     PartitionUploads uploads() {
         return uploads;
     }

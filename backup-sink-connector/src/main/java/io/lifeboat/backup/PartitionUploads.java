@@ -28,6 +28,7 @@ final class PartitionUploads {
     private boolean abandoned;
     private long durableNextOffset = -1;
     private long lastStoredOffset = -1;
+    private long newestStoredTimestamp = SegmentDescriptor.NONE;
 
     PartitionUploads(TopicPartition partition) {
         this.partition = partition;
@@ -67,7 +68,13 @@ final class PartitionUploads {
         inFlight = false;
         durableNextOffset = Math.max(durableNextOffset, descriptor.lastOffset() + 1);
         lastStoredOffset = Math.max(lastStoredOffset, descriptor.lastOffset());
+        newestStoredTimestamp = Math.max(newestStoredTimestamp, descriptor.maxTimestamp());
         notifyAll();
+    }
+
+    /** The newest record timestamp this task stored of the partition, or {@link SegmentDescriptor#NONE}. */
+    synchronized long newestStoredTimestamp() {
+        return newestStoredTimestamp;
     }
 
     /** The in-flight segment's upload failed; it stays the oldest waiting one. */

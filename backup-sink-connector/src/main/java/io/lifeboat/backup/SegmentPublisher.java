@@ -30,6 +30,9 @@ final class SegmentPublisher {
     private long segments;
     private long records;
     private long bytes;
+    private long totalSegments;
+    private long totalRecords;
+    private long totalBytes;
 
     SegmentPublisher(ObjectStore store, BackupLayout layout, SegmentFileWriter writer, Path spoolDir) {
         this.store = store;
@@ -83,6 +86,24 @@ final class SegmentPublisher {
         segments++;
         records += segmentRecords;
         bytes += size;
+        totalSegments++;
+        totalRecords += segmentRecords;
+        totalBytes += size;
+    }
+
+    /** Segments stored since the task started (a metric). */
+    synchronized long totalSegments() {
+        return totalSegments;
+    }
+
+    /** Records stored since the task started (a metric). */
+    synchronized long totalRecords() {
+        return totalRecords;
+    }
+
+    /** Segment bytes stored since the task started (a metric). */
+    synchronized long totalBytes() {
+        return totalBytes;
     }
 
     /** Counts since the last call, for a periodic log line; resets them. */

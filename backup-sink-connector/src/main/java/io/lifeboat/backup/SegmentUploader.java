@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -43,6 +44,7 @@ final class SegmentUploader {
     private final Function<Throwable, ConnectException> permanentFailure;
     private final ScheduledThreadPoolExecutor pool;
     private final Object bound = new Object();
+    private final AtomicLong storeErrors = new AtomicLong();
     private int waitingSegments;
     private long waitingBytes;
     private volatile ConnectException failure;
@@ -51,6 +53,11 @@ final class SegmentUploader {
      * @param permanentFailure the task failure for a store failure that waiting will not cure, or null
      *                         for one worth retrying
      */
+    /** Failed upload attempts since the task started (a metric). */
+    long storeErrors() {
+        return storeErrors.get();
+    }
+
     SegmentUploader(SegmentPublisher publisher, BackupLayout layout, String storeName,
                     Function<Throwable, ConnectException> permanentFailure) {
         this.publisher = publisher;
@@ -96,6 +103,7 @@ final class SegmentUploader {
                 ended(uploads, segment);
                 return;
             }
+            storeErrors.incrementAndGet();
             ConnectException fatal = e instanceof ConnectException connect ? connect : permanentFailure.apply(e);
             if (fatal == null && e instanceof RuntimeException) {
                 fatal = new ConnectException("Uploading segment " + layout.segmentKey(segment.descriptor())

@@ -62,9 +62,9 @@ final class PartitionRestore {
     private BackupRecord peeked;
     private IOException deferredFailure;
     private boolean stalled;
-    private boolean complete;
-    private long restored;
-    private long lastHandedOut;
+    private volatile boolean complete;
+    private volatile long restored;
+    private volatile long lastHandedOut;
 
     /**
      * @param chain the partition's chain from the offset after {@code progress}: the segments to read and
@@ -138,6 +138,22 @@ final class PartitionRestore {
 
     long restoredRecords() {
         return restored;
+    }
+
+    /** The last original offset handed over to Connect (-1 for none), read by the metrics too. */
+    long lastHandedOut() {
+        return lastHandedOut;
+    }
+
+    /**
+     * Offsets of the backup set still to hand over, as far as the catalog tells (the last stored offset of
+     * the partition minus the last one handed over; a time range may end the restore sooner); 0 when complete.
+     */
+    long remainingOffsets() {
+        if (complete || segments.isEmpty()) {
+            return 0;
+        }
+        return Math.max(0, segments.get(segments.size() - 1).lastOffset() - lastHandedOut);
     }
 
     /**

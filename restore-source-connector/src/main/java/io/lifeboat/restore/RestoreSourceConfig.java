@@ -92,6 +92,8 @@ public final class RestoreSourceConfig extends AbstractConfig {
 
     /** Set by the connector on each task: the topic-partitions that task restores. */
     static final String TASK_PARTITIONS = "restore.task.partitions";
+    /** Set by the connector on each task: its number, for the metrics' tags where the worker adds none. */
+    static final String TASK_NUMBER = "restore.task.number";
     /** Set by the connector on each task: topic=snapshot key pairs whose consumer groups the task repositions. */
     static final String TASK_SNAPSHOTS = "restore.task.snapshots";
 
@@ -166,7 +168,8 @@ public final class RestoreSourceConfig extends AbstractConfig {
                         }),
                         Importance.LOW, MODE_DOC, RESTORE_GROUP, ++order, Width.SHORT, "Mode")
                 .defineInternal(TASK_PARTITIONS, Type.STRING, "", Importance.LOW)
-                .defineInternal(TASK_SNAPSHOTS, Type.STRING, "", Importance.LOW);
+                .defineInternal(TASK_SNAPSHOTS, Type.STRING, "", Importance.LOW)
+                .defineInternal(TASK_NUMBER, Type.INT, 0, Importance.LOW);
     }
 
     public StorageConfig storage() {
@@ -238,6 +241,10 @@ public final class RestoreSourceConfig extends AbstractConfig {
     public String consumerGroupPrefix() {
         String prefix = getString(CONSUMER_GROUP_PREFIX);
         return prefix == null ? "" : prefix;
+    }
+
+    int taskNumber() {
+        return getInt(TASK_NUMBER);
     }
 
     String taskSnapshots() {

@@ -136,6 +136,7 @@ public class RestoreSourceConnector extends SourceConnector {
         for (List<TopicPartition> group : TaskAssignment.split(partitions, maxTasks)) {
             Map<String, String> taskProps = new HashMap<>(props);
             taskProps.put(RestoreSourceConfig.TASK_PARTITIONS, TaskAssignment.encode(group));
+            taskProps.put(RestoreSourceConfig.TASK_NUMBER, Integer.toString(configs.size()));
             taskProps.put(RestoreSourceConfig.TASK_SNAPSHOTS, GroupPlan.only(taskSnapshots,
                     group.stream().map(TopicPartition::topic).collect(Collectors.toSet())));
             configs.add(taskProps);

@@ -6,6 +6,7 @@ import io.lifeboat.core.layout.BackupCatalog;
 import io.lifeboat.core.layout.BackupLayout;
 import io.lifeboat.core.layout.TimeRange;
 import io.lifeboat.core.metadata.MetadataSnapshot.CommittedOffset;
+import io.lifeboat.core.metrics.TaskMetrics;
 import io.lifeboat.core.segment.SegmentFetcher;
 import io.lifeboat.core.storage.ObjectStore;
 import io.lifeboat.core.storage.ObjectStores;
@@ -31,6 +32,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -78,6 +80,11 @@ public class RestoreSourceTask extends SourceTask {
     private final Function<Map<String, Object>, Admin> targetAdmins;
 
     private final List<PartitionRestore> partitions = new ArrayList<>();
+    /** The JMX type of the metrics on workers without plugin metrics. */
+    static final String METRICS_GROUP = "restore-task-metrics";
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong partitionsDone = new AtomicLong();
+    private TaskMetrics metrics;
     private ObjectStore store;
     private WorkDirectory workDir;
     private SegmentPrefetcher prefetcher;
@@ -130,6 +137,7 @@ public class RestoreSourceTask extends SourceTask {
         try {
             connectorName = props.getOrDefault("name", "<name>");
             open(config, connectorName);
+            openMetrics(config, connectorName);
         } catch (RuntimeException | Error e) {
             try {
                 stop();
@@ -137,6 +145,30 @@ public class RestoreSourceTask extends SourceTask {
                 e.addSuppressed(closing);
             }
             throw e;
+        }
+    }
+
+    /**
+     * The task's metrics: records acknowledged by the target, partitions assigned and done; per partition the
+     * records handed over, the last original offset handed over and the offsets still to restore.
+     */
+    private void openMetrics(RestoreSourceConfig config, String connectorName) {
+        metrics = TaskMetrics.open(() -> context.pluginMetrics(), METRICS_GROUP, connectorName, config.taskNumber());
+        metrics.gauge("records-acknowledged-total", "Restored records the target cluster acknowledged in this run",
+                Map.of(), acknowledged::get);
+        metrics.gauge("partitions-assigned", "Partitions this task restores", Map.of(), partitions::size);
+        metrics.gauge("partitions-complete", "Partitions whose last record the target acknowledged in this run",
+                Map.of(), partitionsDone::get);
+        for (PartitionRestore partition : partitions) {
+            Map<String, String> tags = new LinkedHashMap<>();
+            tags.put("topic", partition.source().topic());
+            tags.put("partition", Integer.toString(partition.source().partition()));
+            metrics.gauge("records-restored", "Records handed over to Connect in this run", tags,
+                    partition::restoredRecords);
+            metrics.gauge("last-restored-offset", "The last original offset handed over (-1 for none)", tags,
+                    partition::lastHandedOut);
+            metrics.gauge("remaining-offsets", "Offsets of the backup set still to restore (0 when complete)", tags,
+                    partition::remainingOffsets);
         }
     }
 
@@ -534,6 +566,7 @@ public class RestoreSourceTask extends SourceTask {
             return;
         }
         destination.acknowledged(metadata);
+        acknowledged.incrementAndGet();
         if (repositioning != null) {
             repositioning.acknowledged(record, metadata.offset());
         }
@@ -556,7 +589,8 @@ public class RestoreSourceTask extends SourceTask {
         }
     }
 
-    private static void reportRestored(PartitionRestore partition, PartitionGroups groups) {
+    private void reportRestored(PartitionRestore partition, PartitionGroups groups) {
+        partitionsDone.incrementAndGet();
         String groupReport = groups == null ? "" : "; consumer groups committed there: " + groups.committed()
                 + (groups.uncommitted().isEmpty() ? "" : ", NOT committed: " + groups.uncommitted().keySet());
         log.info("Restored {} into {}-{}: {} records written in this run, all acknowledged{}{}", partition.source(),
@@ -574,6 +608,10 @@ public class RestoreSourceTask extends SourceTask {
 
     @Override
     public synchronized void stop() {
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
+        }
         for (PartitionRestore partition : partitions) {
             try {
                 partition.close();

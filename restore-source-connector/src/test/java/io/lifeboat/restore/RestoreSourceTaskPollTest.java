@@ -143,6 +143,9 @@ class RestoreSourceTaskPollTest {
         while (System.nanoTime() < deadline) {
             try (var files = Files.walk(dir.resolve("lifeboat-restore"))) {
                 if (files.filter(f -> f.getFileName().toString().startsWith("segment-")).count() >= count) {
+                    // a local copy exists from the start of its download; give the downloads and their checks
+                    // time to finish (tiny segments: milliseconds, but the machine may be busy)
+                    Thread.sleep(500);
                     return;
                 }
             } catch (java.io.UncheckedIOException e) {
