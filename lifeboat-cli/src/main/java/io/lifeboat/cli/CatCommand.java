@@ -60,13 +60,24 @@ public final class CatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (ObjectStore opened = store.open()) {
-            return print(opened, store.layout(), topic, partition, from, limit, full, lifeboat.out);
+            return print(opened, store.layout(), topic, partition, from, limit, full, lifeboat.out,
+                    new ProgressLine(lifeboat.err, false, "[cat] printed", "records"));
         }
     }
 
     /** Prints the selected records; downloads no segment once {@code limit} records were printed. */
     static int print(ObjectStore store, BackupLayout layout, String topic, long partitionFilter, long from, long limit,
                      boolean full, PrintStream out) throws IOException {
+        return print(store, layout, topic, partitionFilter, from, limit, full, out, null);
+    }
+
+    /**
+     * Like {@link #print(ObjectStore, BackupLayout, String, long, long, long, boolean, PrintStream)}, with a
+     * plain progress line on {@code progress} (standard error: standard output is the records) every few
+     * seconds of a long listing; null for none.
+     */
+    static int print(ObjectStore store, BackupLayout layout, String topic, long partitionFilter, long from, long limit,
+                     boolean full, PrintStream out, ProgressLine progress) throws IOException {
         BackupCatalog catalog = BackupCatalog.load(store, layout);
         SortedMap<Integer, PartitionEntry> partitions = catalog.partitions(topic);
         if (partitions.isEmpty()) {
@@ -97,6 +108,9 @@ public final class CatCommand implements Callable<Integer> {
                         if (r.offset() >= from) {
                             out.println(format(r, full));
                             printed++;
+                            if (progress != null) {
+                                progress.update(printed, 0);
+                            }
                         }
                     }
                 }

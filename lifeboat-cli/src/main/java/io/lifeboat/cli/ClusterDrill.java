@@ -104,7 +104,12 @@ final class ClusterDrill {
         String backup = chooseBackup();
         JsonNode config = rest.config(backup).orElseThrow(() -> new SetupException("no connector " + backup + " on "
                 + rest.url()));
-        Map<String, String> storage = options.store().orElseGet(() -> ClusterStatus.connectorStoreSettings(backup, config));
+        Map<String, String> storage;
+        try {
+            storage = options.store().orElseGet(() -> ClusterStatus.connectorStoreSettings(backup, config));
+        } catch (IllegalArgumentException e) { // a password the REST API hides, or a config provider's reference
+            throw new SetupException(e.getMessage());
+        }
         StorageConfig storageConfig = StoreOptions.storageConfig(storage);
         List<String> topics = chooseTopics(backup, ClusterStatus.backedUpTopics(admin, config));
         DrillReport report = new DrillReport();
@@ -149,7 +154,7 @@ final class ClusterDrill {
             }
             lags.keySet().stream().filter(tp -> restored.contains(tp.topic()))
                     .forEach(tp -> targets.add(new TopicPartition(names.targetTopic(tp.topic()), tp.partition())));
-            ProgressLine bar = new ProgressLine(out, terminal, "restoring");
+            ProgressLine bar = new ProgressLine(out, terminal, "[drill] restoring", "records");
             List<RestoreSampler.Sample> samples;
             try (RestoreSampler sampler = new RestoreSampler(admin, targets, submitted, n -> bar.update(n, total))) {
                 try {

@@ -135,8 +135,7 @@ final class ClusterStatus {
                 ? config.get("consumer.override.group.id").asText() : "connect-" + name;
         try (ObjectStore opened = openStore.apply(storage)) {
             BackupLayout layout = new BackupLayout(storage.prefix());
-            BackupCatalog catalog = BackupCatalog.load(opened, layout, topics);
-            List<BackupHealth.PartitionLag> partitions = lags(topics, group, catalog);
+            List<BackupHealth.PartitionLag> partitions = lags(topics, group, opened, layout);
             long now = clock.millis();
             for (BackupHealth.PartitionLag lag : partitions) {
                 OptionalLong rpo = lag.rpoMillis(now);
@@ -217,8 +216,15 @@ final class ClusterStatus {
                 .filter(t -> regex.matcher(t).matches()).sorted().toList();
     }
 
-    private List<BackupHealth.PartitionLag> lags(List<String> topics, String group, BackupCatalog catalog)
-            throws InterruptedException, ExecutionException, TimeoutException {
+    /**
+     * Every partition's lag. The newest durable timestamp is in the partition's last segments, so each
+     * partition's segments are listed from a bound near its committed offset ({@link
+     * BackupCatalog#loadPartitions(ObjectStore, BackupLayout, Map)}), not from the start: a backup set of
+     * years of segments is not read whole for it.
+     */
+    private List<BackupHealth.PartitionLag> lags(List<String> topics, String group, ObjectStore store,
+                                                 BackupLayout layout)
+            throws InterruptedException, ExecutionException, TimeoutException, IOException {
         Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames()
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         List<TopicPartition> partitions = new ArrayList<>();
@@ -228,6 +234,12 @@ final class ClusterStatus {
         Map<TopicPartition, Long> beginnings = offsets(partitions, OffsetSpec.earliest());
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Map<TopicPartition, Long> listFrom = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata durable = committed.get(tp);
+            listFrom.put(tp, durable == null ? 0 : Math.max(0, durable.offset() - 1));
+        }
+        BackupCatalog catalog = BackupCatalog.loadPartitions(store, layout, listFrom);
         List<BackupHealth.PartitionLag> lags = new ArrayList<>();
         PendingRecords pending = null;
         try {

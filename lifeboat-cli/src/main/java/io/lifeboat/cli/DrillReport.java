@@ -317,8 +317,8 @@ public final class DrillReport {
         long worstRecords = partitions.stream().mapToLong(PartitionLine::rpoRecords).max().orElse(0);
         long worstMillis = partitions.stream().filter(p -> p.rpoMillis() != null).mapToLong(PartitionLine::rpoMillis)
                 .max().orElse(0);
-        out.printf("  RPO at the start: at most %d records, %.1f s behind the live topics%n", worstRecords,
-                worstMillis / 1000.0);
+        out.printf("  RPO %s: at most %d records, %.1f s behind the live topics%n",
+                "cluster".equals(mode) ? "at the start" : "at the disaster", worstRecords, worstMillis / 1000.0);
     }
 
     private static String seconds(Duration d) {

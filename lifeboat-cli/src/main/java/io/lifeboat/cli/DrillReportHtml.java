@@ -57,7 +57,8 @@ final class DrillReportHtml {
         html.append("</table>\n");
 
         html.append("<h2>Restore progress</h2>\n").append(progressChart(r.progressSamples()));
-        html.append("<h2>RPO per partition at the start</h2>\n").append(rpoChart(r.partitions()));
+        html.append("<h2>RPO per partition ").append("cluster".equals(r.mode()) ? "at the start of the drill"
+                : "at the disaster").append("</h2>\n").append(rpoChart(r.partitions()));
         if (!r.partitions().isEmpty()) {
             html.append("<table><tr><th>partition</th><th>restored into</th><th>RPO records</th><th>RPO</th>"
                     + "<th>restored</th><th>verified</th></tr>\n");
@@ -118,8 +119,8 @@ final class DrillReportHtml {
     /** Records not yet durable per partition when the drill started, as bars (labelled with the time too). */
     static String rpoChart(List<DrillReport.PartitionLine> partitions) {
         int rows = Math.max(1, partitions.size());
-        int barHeight = Math.max(6, Math.min(24, (HEIGHT - TOP - BOTTOM) / rows - 4));
-        int height = Math.max(HEIGHT, TOP + BOTTOM + rows * (barHeight + 4));
+        int barHeight = Math.max(14, Math.min(24, (HEIGHT - TOP - BOTTOM) / rows - 4)); // room for a 12 px label
+        int height = TOP + 10 + rows * (barHeight + 4);
         long max = Math.max(1, partitions.stream().mapToLong(DrillReport.PartitionLine::rpoRecords).max().orElse(1));
         StringBuilder svg = new StringBuilder("<svg id=\"rpo-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
                 .append(WIDTH).append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ')

@@ -1,10 +1,12 @@
 package io.lifeboat.cli;
 
 import java.io.PrintStream;
+import java.util.function.LongSupplier;
 
 /**
- * Progress of long work: on a terminal a bar redrawn in place ({@code \r}), elsewhere (a log, a CI job)
- * a plain line at most every {@value #PLAIN_INTERVAL_MS} ms.
+ * Progress of long work: on a terminal a bar redrawn in place ({@code \r}), elsewhere (a log, a CI job,
+ * a pipe) a plain line every {@value #PLAIN_INTERVAL_MS} ms once the work has taken that long, so that
+ * quick commands print none.
  */
 final class ProgressLine {
 
@@ -14,17 +16,30 @@ final class ProgressLine {
     private final PrintStream out;
     private final boolean terminal;
     private final String what;
+    private final String unit;
+    private final LongSupplier clock;
     private long lastPlain;
     private boolean drawn;
 
-    /** @param terminal whether {@code out} is a terminal (then the bar is redrawn in place) */
-    ProgressLine(PrintStream out, boolean terminal, String what) {
+    /**
+     * @param terminal whether {@code out} is a terminal (then the bar is redrawn in place)
+     * @param what     what is going on, such as "[drill] restoring"
+     * @param unit     what is counted, such as "records"
+     */
+    ProgressLine(PrintStream out, boolean terminal, String what, String unit) {
+        this(out, terminal, what, unit, System::currentTimeMillis);
+    }
+
+    ProgressLine(PrintStream out, boolean terminal, String what, String unit, LongSupplier clock) {
         this.out = out;
         this.terminal = terminal;
         this.what = what;
+        this.unit = unit;
+        this.clock = clock;
+        this.lastPlain = clock.getAsLong();
     }
 
-    /** Whether standard output is a terminal. */
+    /** Whether the process has a terminal (standard input and output). */
     static boolean stdoutIsTerminal() {
         return System.console() != null;
     }
@@ -37,10 +52,10 @@ final class ProgressLine {
             drawn = true;
             return;
         }
-        long now = System.currentTimeMillis();
+        long now = clock.getAsLong();
         if (now - lastPlain >= PLAIN_INTERVAL_MS) {
             lastPlain = now;
-            out.println("[drill] " + what + ": " + done + (total > 0 ? " of about " + total : "") + " records");
+            out.println(what + ": " + done + (total > 0 ? " of about " + total : "") + " " + unit);
             out.flush();
         }
     }
@@ -55,11 +70,11 @@ final class ProgressLine {
 
     String render(long done, long total) {
         if (total <= 0) {
-            return "[drill] " + what + ": " + done + " records";
+            return what + ": " + done + " " + unit;
         }
         double share = Math.min(1.0, (double) done / total);
         int filled = (int) Math.round(share * WIDTH);
-        return String.format("[drill] %s [%s%s] %3d%% %d/%d records", what, "#".repeat(filled), ".".repeat(WIDTH - filled),
-                Math.round(share * 100), done, total);
+        return String.format("%s [%s%s] %3d%% %d/%d %s", what, "#".repeat(filled), ".".repeat(WIDTH - filled),
+                Math.round(share * 100), done, total, unit);
     }
 }

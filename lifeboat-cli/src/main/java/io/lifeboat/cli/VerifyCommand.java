@@ -93,17 +93,31 @@ public final class VerifyCommand implements Callable<Integer> {
         try (ObjectStore opened = store.open()) {
             VerifyFindings findings = json ? VerifyFindings.json(lifeboat.out, quiet)
                     : VerifyFindings.text(lifeboat.out, quiet);
-            return verify(opened, store.layout(), findings, parallel);
+            // on a terminal the OK lines are the progress, unless --quiet or --json keep them back: then a bar;
+            // elsewhere (output to a file or a pipe) a plain line on stderr every few seconds
+            boolean terminal = ProgressLine.stdoutIsTerminal();
+            ProgressLine progress = terminal && !quiet && !json ? null
+                    : new ProgressLine(lifeboat.err, terminal, "[verify] reading", "segments");
+            return verify(opened, store.layout(), findings, parallel, progress);
         }
     }
 
     /** Verifies the backup set, printing a line per finding; returns the exit code. */
     public static int verify(ObjectStore store, BackupLayout layout, boolean quiet, PrintStream out) throws IOException {
-        return verify(store, layout, VerifyFindings.text(out, quiet), DEFAULT_PARALLEL);
+        return verify(store, layout, VerifyFindings.text(out, quiet), DEFAULT_PARALLEL, null);
     }
 
     /** Verifies the backup set, reading up to {@code parallel} segments at once; returns the exit code. */
     static int verify(ObjectStore store, BackupLayout layout, VerifyFindings findings, int parallel) throws IOException {
+        return verify(store, layout, findings, parallel, null);
+    }
+
+    /**
+     * Like {@link #verify(ObjectStore, BackupLayout, VerifyFindings, int)}, showing the segments read on
+     * {@code progress} (standard error; null for none).
+     */
+    static int verify(ObjectStore store, BackupLayout layout, VerifyFindings findings, int parallel,
+                      ProgressLine progress) throws IOException {
         // Marks first: a backup still running stores segments that a later read of the marks would
         // count while the listing below misses them.
         Map<TopicPartition, HighWaterMarks.Mark> marks = HighWaterMarks.readAll(store, layout);
@@ -131,12 +145,16 @@ public final class VerifyCommand implements Callable<Integer> {
             int segments = 0;
             int problems = 0;
             long records = 0;
+            long total = reads.values().stream().mapToLong(List::size).sum();
             for (PartitionChain chain : check.chains().values()) {
                 TopicPartition tp = chain.partition();
                 List<SegmentEntry> entries = segments(catalog, tp);
                 List<Future<Long>> partitionReads = reads.get(tp);
                 for (int i = 0; i < entries.size(); i++) {
                     segments++;
+                    if (progress != null) {
+                        progress.update(segments, total);
+                    }
                     try {
                         long n = result(partitionReads.get(i));
                         records += n;
@@ -170,6 +188,9 @@ public final class VerifyCommand implements Callable<Integer> {
                             + "restores them all the same, with " + check.partitionCount(topic) + " partitions (the "
                             + "highest seen + 1; partitions with neither a marker nor segments cannot be known)");
                 }
+            }
+            if (progress != null) {
+                progress.done();
             }
             findings.end(problems == 0 ? "OK" : "CORRUPT", segments, records, check.gaps().size(), problems);
             return problems == 0 ? 0 : 1;

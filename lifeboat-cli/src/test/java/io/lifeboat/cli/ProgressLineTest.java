@@ -5,17 +5,19 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Progress: a bar redrawn in place on a terminal, a plain line now and then elsewhere. */
+/** Progress: a bar redrawn in place on a terminal, a plain line now and then elsewhere, nothing for quick work. */
 class ProgressLineTest {
 
     @Test
     void onATerminalTheBarIsRedrawnInPlace() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ProgressLine line = new ProgressLine(new PrintStream(out, true, StandardCharsets.UTF_8), true, "restoring");
+        ProgressLine line = new ProgressLine(new PrintStream(out, true, StandardCharsets.UTF_8), true,
+                "[drill] restoring", "records");
         line.update(50, 200);
         line.update(200, 200);
         line.done();
@@ -26,14 +28,22 @@ class ProgressLineTest {
     }
 
     @Test
-    void elsewhereItPrintsAPlainLineAtMostEveryFewSeconds() {
+    void elsewhereItPrintsAPlainLineEveryFewSecondsOnceTheWorkTakesThatLong() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ProgressLine line = new ProgressLine(new PrintStream(out, true, StandardCharsets.UTF_8), false, "restoring");
+        AtomicLong now = new AtomicLong(1_000_000);
+        ProgressLine line = new ProgressLine(new PrintStream(out, true, StandardCharsets.UTF_8), false,
+                "[verify] reading", "segments", now::get);
         for (int i = 0; i < 100; i++) {
-            line.update(i, 0);
+            line.update(i, 3000);
         }
+        assertEquals("", out.toString(StandardCharsets.UTF_8), "quick work prints nothing");
+        now.addAndGet(ProgressLine.PLAIN_INTERVAL_MS);
+        line.update(100, 3000);
+        line.update(101, 3000);
+        now.addAndGet(ProgressLine.PLAIN_INTERVAL_MS);
+        line.update(200, 0);
         line.done();
-        String shown = out.toString(StandardCharsets.UTF_8);
-        assertEquals("[drill] restoring: 0 records" + System.lineSeparator(), shown);
+        assertEquals("[verify] reading: 100 of about 3000 segments" + System.lineSeparator()
+                + "[verify] reading: 200 segments" + System.lineSeparator(), out.toString(StandardCharsets.UTF_8));
     }
 }
