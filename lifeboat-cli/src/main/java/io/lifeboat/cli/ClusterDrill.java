@@ -57,10 +57,11 @@ final class ClusterDrill {
      * @param topics  the backed-up topics to restore, or empty for all
      * @param store   store settings under the connectors' keys, or empty to use the backup connector's own
      * @param timeout how long the restore and each verification may take
-     * @param keep    leave the restored topics, groups and the connector in place
+     * @param keep     leave the restored topics, groups and the connector in place
+     * @param parallel partitions verified at a time
      */
     record Options(Optional<String> backup, List<String> topics, Optional<Map<String, String>> store, Duration timeout,
-                   boolean keep) {
+                   boolean keep, int parallel) {
     }
 
     private final ConnectRest rest;
@@ -345,28 +346,33 @@ final class ClusterDrill {
         Map<TopicPartition, HighWaterMarks.Mark> marks = HighWaterMarks.readAll(store, layout);
         Map<String, Object> client = clientConfig();
         Path work = Files.createTempDirectory("lifeboat-drill-verify-");
-        try (RestoredPartitionReader reader = new RestoredPartitionReader(client,
-                new SegmentFetcher(store, layout, work), options.timeout())) {
+        try {
             List<TopicPartition> partitions = new ArrayList<>(lags.keySet().stream()
                     .filter(tp -> topics.contains(tp.topic())).toList());
             partitions.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+            List<RestoredTopicsVerifier.Job> jobs = new ArrayList<>();
             for (TopicPartition source : partitions) {
-                BackupHealth.PartitionLag lag = lags.get(source);
-                TopicPartition target = new TopicPartition(names.targetTopic(source.topic()), source.partition());
-                PartitionChain chain = PartitionChain.of(source, catalog.partitions(source.topic()).get(source.partition()),
-                        marks.get(source), 0);
-                Map<String, Long> groups = groupOffsets.getOrDefault(source, Map.of());
-                RestoredPartitionCheck.Result result = reader.verify(chain, target, new RestoredPartitionCheck(source,
-                        target, lag.durableOffset().orElse(-1), groups, RecordComparison.MAX_DIFFERENCES));
+                jobs.add(new RestoredTopicsVerifier.Job(source,
+                        new TopicPartition(names.targetTopic(source.topic()), source.partition()),
+                        PartitionChain.of(source, catalog.partitions(source.topic()).get(source.partition()),
+                                marks.get(source), 0),
+                        lags.get(source).durableOffset().orElse(-1), groupOffsets.getOrDefault(source, Map.of())));
+            }
+            List<RestoredPartitionCheck.Result> results = new RestoredTopicsVerifier(client,
+                    new SegmentFetcher(store, layout, work), options.timeout(), options.parallel()).verify(jobs);
+            for (int i = 0; i < jobs.size(); i++) {
+                RestoredTopicsVerifier.Job job = jobs.get(i);
+                RestoredPartitionCheck.Result result = results.get(i);
+                BackupHealth.PartitionLag lag = lags.get(job.source());
                 report.addDifferences(result.differences());
                 report.recordsCompared(result.recordsVerified());
                 OptionalLong rpo = lag.rpoMillis(rpoMeasuredAt);
-                report.addPartition(new DrillReport.PartitionLine(source.topic(), source.partition(), target.topic(),
-                        lag.lagRecords(), rpo.isPresent() ? rpo.getAsLong() : null, lag.durableOffset().orElse(-1),
-                        result.restoredEnd(), result.recordsVerified()));
+                report.addPartition(new DrillReport.PartitionLine(job.source().topic(), job.source().partition(),
+                        job.target().topic(), lag.lagRecords(), rpo.isPresent() ? rpo.getAsLong() : null,
+                        lag.durableOffset().orElse(-1), result.restoredEnd(), result.recordsVerified()));
                 result.groupPositions().forEach((group, position) -> expectedGroups.computeIfAbsent(group,
                         g -> new ArrayList<>()).add(new DrillReport.GroupCheck(group, names.groupPrefix() + group,
-                        target.topic(), target.partition(), groups.get(group), position, null)));
+                        job.target().topic(), job.target().partition(), job.groups().get(group), position, null)));
             }
         } finally {
             try (Stream<Path> files = Files.walk(work)) {

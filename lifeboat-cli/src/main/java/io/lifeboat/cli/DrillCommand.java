@@ -71,6 +71,10 @@ final class DrillCommand implements Callable<Integer> {
             + "each partition, may take (default: 1800)")
     long timeoutSeconds = 1800;
 
+    @Option(names = "--parallel", paramLabel = "N", description = "on a cluster: restored partitions verified at a "
+            + "time, each with a consumer of its own (default: ${DEFAULT-VALUE})")
+    int parallel = 4;
+
     @Option(names = "--keep", description = "embedded: keep the backup set (its folder is printed); on a cluster: keep "
             + "the restored topics, groups and the restore connector")
     boolean keep;
@@ -110,9 +114,12 @@ final class DrillCommand implements Callable<Integer> {
         if (timeoutSeconds <= 0) {
             throw new ParameterException(spec.commandLine(), "--timeout must be positive");
         }
+        if (parallel < 1) {
+            throw new ParameterException(spec.commandLine(), "--parallel must be at least 1, got " + parallel);
+        }
         String bootstrap = kafka.bootstrap();
         ClusterDrill.Options options = new ClusterDrill.Options(Optional.ofNullable(backup), topics,
-                store.given() ? Optional.of(store.settings()) : Optional.empty(), Duration.ofSeconds(timeoutSeconds), keep);
+                store.given() ? Optional.of(store.settings()) : Optional.empty(), Duration.ofSeconds(timeoutSeconds), keep, parallel);
         try (Admin admin = Admin.create(kafka.adminProperties())) {
             try {
                 admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);

@@ -3,15 +3,12 @@ package io.lifeboat.cli;
 import io.lifeboat.core.layout.PartitionChain;
 import io.lifeboat.core.segment.BackupRecord;
 import io.lifeboat.core.segment.SegmentFetcher;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,13 +25,7 @@ final class RestoredPartitionReader implements AutoCloseable {
 
     /** @param clientSettings Kafka client settings (security), bootstrap servers included */
     RestoredPartitionReader(Map<String, Object> clientSettings, SegmentFetcher fetcher, Duration timeout) {
-        Map<String, Object> props = new HashMap<>(clientSettings);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "lifeboat-drill-verify");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = ReadCommittedConsumers.create(clientSettings, "lifeboat-drill-verify");
         this.fetcher = fetcher;
         this.timeout = timeout;
     }
