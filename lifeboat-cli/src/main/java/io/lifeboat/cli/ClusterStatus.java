@@ -33,7 +33,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -94,16 +93,17 @@ final class ClusterStatus {
     List<ConnectorHealth> read(Set<String> only) throws IOException, InterruptedException, ExecutionException,
             TimeoutException {
         List<ConnectorHealth> found = new ArrayList<>();
-        for (String name : new TreeSet<>(connect.connectors())) {
+        for (Map.Entry<String, ConnectRest.Described> entry : connect.describeAll().entrySet()) {
+            String name = entry.getKey();
             if (!only.isEmpty() && !only.contains(name)) {
                 continue;
             }
-            Optional<JsonNode> config = connect.config(name);
-            String type = config.map(c -> c.path("connector.class").asText()).orElse("");
+            JsonNode config = entry.getValue().config();
+            String type = config.path("connector.class").asText("");
             if (BACKUP_CLASS.equals(type)) {
-                found.add(backup(name, config.get()));
+                found.add(backup(name, config, entry.getValue().status()));
             } else if (RESTORE_CLASS.equals(type)) {
-                found.add(restore(name));
+                found.add(restore(name, entry.getValue().status()));
             }
         }
         for (String name : only) {
@@ -116,9 +116,8 @@ final class ClusterStatus {
         return found;
     }
 
-    private ConnectorHealth backup(String name, JsonNode config) throws IOException, InterruptedException,
-            ExecutionException, TimeoutException {
-        ConnectRest.Status status = status(name);
+    private ConnectorHealth backup(String name, JsonNode config, ConnectRest.Status status) throws IOException,
+            InterruptedException, ExecutionException, TimeoutException {
         List<String> problems = new ArrayList<>(ConnectorHealth.stateProblems(name, status));
         Optional<BackupHealth> backup = Optional.empty();
         StorageConfig storage;
@@ -155,8 +154,7 @@ final class ClusterStatus {
         return new ConnectorHealth(name, "backup", status.state(), status.tasks(), problems, backup, Optional.empty());
     }
 
-    private ConnectorHealth restore(String name) throws IOException {
-        ConnectRest.Status status = status(name);
+    private ConnectorHealth restore(String name, ConnectRest.Status status) throws IOException {
         List<String> problems = new ArrayList<>(ConnectorHealth.stateProblems(name, status));
         int complete = 0;
         int started = 0;
@@ -168,10 +166,6 @@ final class ClusterStatus {
         }
         return new ConnectorHealth(name, "restore", status.state(), status.tasks(), problems, Optional.empty(),
                 Optional.of(new ConnectorHealth.RestoreProgress(complete, started)));
-    }
-
-    private ConnectRest.Status status(String name) throws IOException {
-        return connect.status(name).orElse(new ConnectRest.Status("UNKNOWN", null, List.of()));
     }
 
     /**

@@ -93,18 +93,35 @@ public final class ConnectRest {
         return get("connectors/" + encode(name) + "/config");
     }
 
+    /** A connector's config (as {@link #config}) and status (as {@link #status}). */
+    public record Described(JsonNode config, Status status) {
+    }
+
+    /**
+     * Every connector with its config and status, in one call ({@code GET /connectors?expand=info&expand=status}),
+     * by name.
+     */
+    public Map<String, Described> describeAll() throws IOException {
+        Map<String, Described> all = new TreeMap<>();
+        JsonNode answer = get("connectors?expand=info&expand=status").orElseThrow(() -> new IOException(
+                "GET " + baseUrl + "connectors?expand=info&expand=status answered 404"));
+        answer.fields().forEachRemaining(e -> all.put(e.getKey(), new Described(e.getValue().path("info").path("config"),
+                parseStatus(e.getValue().path("status")))));
+        return all;
+    }
+
     /** The connector's status, empty when it does not exist (yet). */
     public Optional<Status> status(String name) throws IOException {
         Optional<JsonNode> answer = get("connectors/" + encode(name) + "/status");
-        if (answer.isEmpty()) {
-            return Optional.empty();
-        }
-        JsonNode node = answer.get();
+        return answer.map(ConnectRest::parseStatus);
+    }
+
+    private static Status parseStatus(JsonNode node) {
         List<TaskStatus> tasks = new ArrayList<>();
         node.path("tasks").forEach(task -> tasks.add(new TaskStatus(task.path("id").asInt(),
                 task.path("state").asText(), task.path("trace").asText(null))));
-        return Optional.of(new Status(node.path("connector").path("state").asText(),
-                node.path("connector").path("trace").asText(null), tasks));
+        return new Status(node.path("connector").path("state").asText(),
+                node.path("connector").path("trace").asText(null), tasks);
     }
 
     /** The connector's offsets ({@code GET /connectors/<name>/offsets}), empty when it does not exist. */
