@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +46,17 @@ final class GroupRepositioning implements AutoCloseable {
     /** By group and target partition ({@link #problemKey}): the sentence that reports it. */
     private final Map<String, String> problems = new TreeMap<>();
     private boolean endReadFailing;
+    /** The target's read_committed ends read in this poll ({@link #newPoll}), and what that took. */
+    private final Map<TopicPartition, Long> endsThisPoll = new HashMap<>();
+    private long endReadNanosThisPoll;
+    private boolean endReadFailedThisPoll;
+
+    /**
+     * How long one poll may wait, all end reads together, for the target cluster's read_committed
+     * ends: Connect's stop waits for the poll (task.shutdown.graceful.timeout.ms, 5 s by default), so a
+     * slow target must not hold it for the 30 s of each of up to 16 partitions.
+     */
+    static final long POLL_END_READ_BUDGET_MS = 2_000;
 
     /**
      * @param planned  per backed-up partition of the task, the groups' committed offsets in the snapshot
@@ -263,21 +275,47 @@ final class GroupRepositioning implements AutoCloseable {
         return true;
     }
 
+    /** A new poll of the task: the ends read in the last one are read again when needed. */
+    void newPoll() {
+        endsThisPoll.clear();
+        endReadNanosThisPoll = 0;
+        endReadFailedThisPoll = false;
+    }
+
     /**
      * The target's read_committed end, or -1 while it cannot be read (a leader election, a timeout):
-     * the caller tries again at its next poll; the first failure of a run of them is logged.
+     * the caller tries again at its next poll; the first failure of a run of them is logged. One
+     * request reads the ends of every partition waiting at an acknowledged translation point, once
+     * per poll; after a failure, or once the poll spent {@link #POLL_END_READ_BUDGET_MS} on them, no
+     * more is asked in this poll.
      */
     private long readCommittedEnd(TopicPartition tp) {
+        Long known = endsThisPoll.get(tp);
+        if (known != null) {
+            return known;
+        }
+        long budgetLeftMs = POLL_END_READ_BUDGET_MS - endReadNanosThisPoll / 1_000_000;
+        if (endReadFailedThisPoll || budgetLeftMs <= 0) {
+            return -1;
+        }
+        Set<TopicPartition> wanted = new HashSet<>();
+        wanted.add(tp);
+        partitions.values().stream().filter(state -> state.atPoint() && state.pointAcknowledged().isPresent())
+                .map(PartitionGroups::target).filter(other -> !endsThisPoll.containsKey(other)).forEach(wanted::add);
+        long started = System.nanoTime();
         try {
-            long end = target.readCommittedEnd(tp);
+            endsThisPoll.putAll(target.readCommittedEnds(wanted, budgetLeftMs));
             endReadFailing = false;
-            return end;
+            return endsThisPoll.getOrDefault(tp, -1L);
         } catch (TargetGroups.GroupCommitException e) {
             if (!endReadFailing) {
-                log.warn("Cannot read the end of {} to commit its consumer groups; trying again: {}", tp, e.getMessage());
+                log.warn("Cannot read the end of {} to commit its consumer groups; trying again: {}", wanted, e.getMessage());
             }
             endReadFailing = true;
+            endReadFailedThisPoll = true;
             return -1;
+        } finally {
+            endReadNanosThisPoll += System.nanoTime() - started;
         }
     }
 

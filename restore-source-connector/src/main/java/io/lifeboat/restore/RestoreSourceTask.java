@@ -308,6 +308,9 @@ public class RestoreSourceTask extends SourceTask {
         if (lostAcknowledgement != null) {
             throw new ConnectException(lostAcknowledgement);
         }
+        if (repositioning != null) {
+            repositioning.newPoll();
+        }
         finishAcknowledged();
         List<PartitionRestore> reading = readingTogether();
         if (destination.probes() && reading.size() > 1) {

@@ -34,7 +34,7 @@ import java.util.stream.Collectors;
  */
 class TargetGroups implements AutoCloseable {
 
-    private static final long TIMEOUT_SECONDS = 30;
+    private static final long TIMEOUT_MS = 30_000;
 
     private final Admin admin;
     private final Map<String, Object> clientConfig;
@@ -113,16 +113,20 @@ class TargetGroups implements AutoCloseable {
     }
 
     /**
-     * The end of {@code tp} as a read_committed consumer sees it now (the last stable offset): a
-     * record below it is in the target for good, its transaction (if any) committed and its commit
-     * marker written (markers are written after the producer's commit returns).
+     * The ends of {@code partitions} as a read_committed consumer sees them now (the last stable
+     * offsets), in one request: a record below one is in the target for good, its transaction (if
+     * any) committed and its commit marker written (markers are written after the producer's commit
+     * returns).
      */
-    long readCommittedEnd(TopicPartition tp) {
-        return readCommittedEnds(List.of(tp)).get(tp);
+    Map<TopicPartition, Long> readCommittedEnds(Collection<TopicPartition> partitions) {
+        return readCommittedEnds(partitions, TIMEOUT_MS);
     }
 
-    /** {@link #readCommittedEnd} of several partitions, in one request. */
-    Map<TopicPartition, Long> readCommittedEnds(Collection<TopicPartition> partitions) {
+    /**
+     * {@link #readCommittedEnds(Collection)}, waiting at most {@code timeoutMs} for the answer (a
+     * task's poll cannot wait long: Connect's stop waits for it).
+     */
+    Map<TopicPartition, Long> readCommittedEnds(Collection<TopicPartition> partitions, long timeoutMs) {
         Map<TopicPartition, Long> ends = new HashMap<>();
         if (partitions.isEmpty()) {
             return ends;
@@ -130,7 +134,7 @@ class TargetGroups implements AutoCloseable {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         partitions.forEach(tp -> request.put(tp, OffsetSpec.latest()));
         get(admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all(),
-                "read the end offsets of " + partitions).forEach((tp, info) -> ends.put(tp, info.offset()));
+                "read the end offsets of " + partitions, timeoutMs).forEach((tp, info) -> ends.put(tp, info.offset()));
         return ends;
     }
 
@@ -163,14 +167,18 @@ class TargetGroups implements AutoCloseable {
     }
 
     private static <T> T get(KafkaFuture<T> future, String action) {
+        return get(future, action, TIMEOUT_MS);
+    }
+
+    private static <T> T get(KafkaFuture<T> future, String action, long timeoutMs) {
         try {
-            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return future.get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new GroupCommitException("Cannot " + action + " in the target cluster ("
                     + RestoreSourceConfig.TARGET_BOOTSTRAP_SERVERS + "): " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
             throw new GroupCommitException("Cannot " + action + " in the target cluster ("
-                    + RestoreSourceConfig.TARGET_BOOTSTRAP_SERVERS + "): no answer in " + TIMEOUT_SECONDS + " s", e);
+                    + RestoreSourceConfig.TARGET_BOOTSTRAP_SERVERS + "): no answer in " + timeoutMs + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectException("Interrupted while talking to the target cluster", e);
