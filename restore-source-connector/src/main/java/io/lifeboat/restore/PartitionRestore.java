@@ -195,10 +195,21 @@ final class PartitionRestore {
             BackupRecord next;
             try {
                 next = nextRecord(budget.waitMs());
-            } catch (IOException e) {
+            } catch (CorruptSegmentException e) {
+                // fatal: everything before the fault goes out (the task's failure says so), then it stops
                 deferredFailure = e;
                 batch.add(toSourceRecord(record, false));
                 budget.take(size(record));
+                break;
+            } catch (IOException e) {
+                // Transient: whether the record is the partition's last is known only once the retry reads
+                // the next one, so it waits for that (handed over without the flag, a last record would never
+                // complete the partition when the retry finds nothing more). The records before it go now.
+                peeked = record;
+                if (batch.isEmpty()) {
+                    throw e;
+                }
+                deferredFailure = e;
                 break;
             }
             if (next == null && stalled) {

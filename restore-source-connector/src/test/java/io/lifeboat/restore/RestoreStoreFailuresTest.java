@@ -176,6 +176,43 @@ class RestoreStoreFailuresTest {
     }
 
     /**
+     * A failure while looking past a record for the next one (here: fetching a segment whose records
+     * are all after the time range) holds that record back until the retry tells whether it is the
+     * last: it goes out flagged so, and the partition completes. Before, it went out unflagged and
+     * the retry, finding nothing more, completed the partition with no record saying so.
+     */
+    @Test
+    void aFailureLookingPastTheLastRecordStillFlagsItAsTheLast() throws IOException {
+        SegmentDescriptor a = writeSegment(0, 2, SegmentDescriptor.NONE);
+        SegmentDescriptor b = writeSegment(3, 5, 2);
+        SegmentDescriptor c = writeSegment(6, 8, 5);
+        // records have timestamps 1000 + offset: the range ends before offset 6
+        PartitionRestore restore = new PartitionRestore(TP, "orders", chain(List.of(a, b, c)),
+                RestoreOffsets.Progress.NONE, new TimeRange(java.util.OptionalLong.empty(),
+                java.util.OptionalLong.of(1_006)), SegmentPrefetcher.Source.direct(new SegmentFetcher(store, layout,
+                work, RestoreSourceTask.WORK_FOLDER_PLACED_BY)));
+        List<SourceRecord> handedOver = new ArrayList<>(restore.poll(4)); // 0..3; b is fetched
+        faults.failingGets.set(6); // one failed fetch of c: two attempts of the client, three of the fetcher
+
+        long now = 0;
+        for (int polls = 0; !restore.isComplete(); polls++) {
+            assertTrue(polls < 20, "the restore does not complete; handed over: " + handedOver.size());
+            try {
+                handedOver.addAll(restore.poll(4));
+            } catch (IOException e) {
+                now += policy.failed("Restore of " + TP + " into orders-0", e, now);
+            }
+        }
+
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), handedOver.stream()
+                .map(r -> (Long) r.sourceOffset().get(RestoreOffsets.OFFSET)).toList());
+        assertEquals(List.of(5L), handedOver.stream().filter(RestoreOffsets::isLast)
+                .map(r -> (Long) r.sourceOffset().get(RestoreOffsets.OFFSET)).toList(),
+                "the last record restored says it is the last");
+        assertEquals(0, faults.failingGets.get(), "the fetch of c failed and was retried");
+    }
+
+    /**
      * The outage hits the downloads made ahead, on the prefetcher's threads: the restore sees each
      * failure when it asks for the segment, pauses as without prefetching, and reads every offset once.
      */
