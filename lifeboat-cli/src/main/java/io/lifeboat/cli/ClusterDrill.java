@@ -37,6 +37,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -90,6 +91,12 @@ final class ClusterDrill {
     }
 
     /** A drill that cannot start: named backup or topics wrong, or nothing to restore. */
+    /**
+     * Topic configs of the drill's topics over the backed-up ones: no retention by time or size and no
+     * compaction, so nothing restored goes before it is verified.
+     */
+    static final String DRILL_TOPIC_CONFIGS = "cleanup.policy=delete,retention.ms=-1,retention.bytes=-1";
+
     static final class SetupException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -112,7 +119,9 @@ final class ClusterDrill {
             throw new SetupException(e.getMessage());
         }
         StorageConfig storageConfig = StoreOptions.storageConfig(storage);
-        List<String> topics = chooseTopics(backup, ClusterStatus.backedUpTopics(admin, config));
+        List<String> topics = chooseTopics(backup, ClusterStatus.backedUpTopics(admin, config).stream()
+                .filter(t -> !t.startsWith(DrillNames.PREFIX)).toList()); // an earlier drill's, kept with --keep
+        refuseBackingUpTheDrill(backup, config, names, topics);
         DrillReport report = new DrillReport();
         List<String> targetTopics = new ArrayList<>();
         String step = "measuring the RPO of " + backup;
@@ -135,8 +144,9 @@ final class ClusterDrill {
             if (restored.isEmpty()) {
                 throw new IllegalStateException("the backup set holds no records of " + topics + " yet");
             }
-            restored.forEach(t -> targetTopics.add(names.targetTopic(t)));
-            refuseExisting(targetTopics);
+            List<String> drillTopics = restored.stream().map(names::targetTopic).toList();
+            refuseExisting(drillTopics); // before they are the drill's to clean up: a topic it did not create stays
+            targetTopics.addAll(drillTopics);
             boolean groups = groupsRecorded(store, layout, restored, report);
 
             step = "restoring";
@@ -198,6 +208,24 @@ final class ClusterDrill {
             }
         }
         return report;
+    }
+
+    /**
+     * A backup by {@code topics.regex} that matches the drill's topic names would back up the restored
+     * records into its own backup set, for good (cleanup deletes topics, never a backup's segments).
+     */
+    static void refuseBackingUpTheDrill(String backup, JsonNode config, DrillNames names, List<String> topics) {
+        String regex = config.path("topics.regex").asText("");
+        if (config.path("topics").asText("").isBlank() && !regex.isEmpty()) {
+            Pattern pattern = Pattern.compile(regex);
+            List<String> caught = topics.stream().map(names::targetTopic).filter(t -> pattern.matcher(t).matches())
+                    .toList();
+            if (!caught.isEmpty()) {
+                throw new SetupException("backup " + backup + " has topics.regex=" + regex + ", which matches the "
+                        + "drill's topics " + caught + ": it would back up the restored records into its backup set. "
+                        + "Leave the drill's topics out of it, e.g. topics.regex=(?!" + DrillNames.PREFIX + ")" + regex);
+            }
+        }
     }
 
     private String chooseBackup() throws IOException {
@@ -288,6 +316,9 @@ final class ClusterDrill {
         config.put("restore.topics", String.join(",", topics));
         config.put("restore.topic.mapping", String.join(",", topics.stream().map(t -> t + ":" + names.targetTopic(t))
                 .toList()));
+        // The drill's topics keep every restored record while it verifies them, whatever the original's
+        // retention (a backup older than it is the usual case) or compaction: they are deleted afterwards.
+        config.put("restore.topic.configs", DRILL_TOPIC_CONFIGS);
         clientSettings.forEach((key, value) -> config.put("target.cluster." + key, value));
         if (groups) {
             config.put("restore.consumer.groups", ".*");

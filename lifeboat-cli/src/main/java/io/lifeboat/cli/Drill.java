@@ -103,6 +103,7 @@ public final class Drill {
         });
         report.backupTime(Duration.ofNanos(System.nanoTime() - start));
         List<BackupHealth.PartitionLag> rpo = step("measuring the RPO", () -> rpo(connect, storage));
+        long rpoMeasuredAt = System.currentTimeMillis();
         step("deleting the backup connector", () -> {
             progress.deleteConnector(BACKUP_CONNECTOR, STEP_TIMEOUT);
             return null;
@@ -147,7 +148,7 @@ public final class Drill {
             for (BackupHealth.PartitionLag lag : rpo) {
                 if (lag.topic().equals(original.topic())) {
                     long count = restored.records(lag.partition()).size();
-                    OptionalLong rpoMillis = lag.rpoMillis(System.currentTimeMillis());
+                    OptionalLong rpoMillis = lag.rpoMillis(rpoMeasuredAt); // at the disaster, not now
                     report.addPartition(new DrillReport.PartitionLine(lag.topic(), lag.partition(), lag.topic(),
                             lag.lagRecords(), rpoMillis.isPresent() ? rpoMillis.getAsLong() : null,
                             lag.durableOffset().orElse(-1), count, comparison.matches() ? count : 0));

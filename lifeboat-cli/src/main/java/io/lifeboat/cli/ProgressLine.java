@@ -20,6 +20,7 @@ final class ProgressLine {
     private final LongSupplier clock;
     private long lastPlain;
     private boolean drawn;
+    private boolean finished;
 
     /**
      * @param terminal whether {@code out} is a terminal (then the bar is redrawn in place)
@@ -44,8 +45,11 @@ final class ProgressLine {
         return System.console() != null;
     }
 
-    /** Shows {@code done} of about {@code total} (total 0 or less: unknown). */
+    /** Shows {@code done} of about {@code total} (total 0 or less: unknown); nothing once {@link #done}. */
     synchronized void update(long done, long total) {
+        if (finished) {
+            return; // a late sample must not redraw the bar onto the line after it
+        }
         if (terminal) {
             out.print("\r" + render(done, total));
             out.flush();
@@ -60,8 +64,9 @@ final class ProgressLine {
         }
     }
 
-    /** Ends the bar's line on a terminal. */
+    /** Ends the bar's line on a terminal; later updates show nothing. */
     synchronized void done() {
+        finished = true;
         if (drawn) {
             out.println();
             drawn = false;

@@ -51,6 +51,7 @@ final class RestoredTopicsVerifier {
     List<RestoredPartitionCheck.Result> verify(List<Job> jobs) throws IOException {
         int readers = Math.max(1, Math.min(parallel, jobs.size()));
         BlockingQueue<RestoredPartitionReader> idle = new ArrayBlockingQueue<>(readers);
+        List<RestoredPartitionReader> all = new ArrayList<>(readers);
         ExecutorService pool = Executors.newFixedThreadPool(readers, r -> {
             Thread thread = new Thread(r, "lifeboat-drill-verify");
             thread.setDaemon(true);
@@ -58,7 +59,9 @@ final class RestoredTopicsVerifier {
         });
         try {
             for (int i = 0; i < readers; i++) {
-                idle.add(new RestoredPartitionReader(clientConfig, fetcher, timeout));
+                RestoredPartitionReader reader = new RestoredPartitionReader(clientConfig, fetcher, timeout);
+                all.add(reader);
+                idle.add(reader);
             }
             List<Future<RestoredPartitionCheck.Result>> results = new ArrayList<>();
             for (Job job : jobs) {
@@ -68,7 +71,7 @@ final class RestoredTopicsVerifier {
                         return reader.verify(job.chain(), job.target(), new RestoredPartitionCheck(job.source(),
                                 job.target(), job.durableAtStart(), job.groups(), RecordComparison.MAX_DIFFERENCES));
                     } finally {
-                        idle.put(reader);
+                        idle.offer(reader); // never blocks (room for every reader), nor fails on an interrupt
                     }
                 }));
             }
@@ -84,7 +87,13 @@ final class RestoredTopicsVerifier {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            idle.forEach(RestoredPartitionReader::close);
+            for (RestoredPartitionReader reader : all) { // every one, also those a failed job held
+                try {
+                    reader.close();
+                } catch (RuntimeException e) {
+                    // one still in use after the wait (its consumer refuses a close from another thread)
+                }
+            }
         }
     }
 

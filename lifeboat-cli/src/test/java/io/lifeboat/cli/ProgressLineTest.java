@@ -25,6 +25,8 @@ class ProgressLineTest {
         assertTrue(shown.startsWith("\r[drill] restoring [#######"), shown);
         assertTrue(shown.contains(" 25% 50/200 records\r"), shown);
         assertTrue(shown.endsWith("100% 200/200 records" + System.lineSeparator()), shown);
+        line.update(200, 200); // a sample taken after the bar ended (the restore sampler's last)
+        assertEquals(shown, out.toString(StandardCharsets.UTF_8), "nothing is drawn onto the line after the bar");
     }
 
     @Test
