@@ -172,8 +172,9 @@ public class BackupSinkTask extends SinkTask {
 
     /**
      * Per partition: the durable offset (every record before it is in the store), the records received but not
-     * yet durable, and the RPO now (0 when none waits, else the age of the newest stored record; -1 when none
-     * is stored yet).
+     * yet durable, and the RPO now (0 when none waits, else the age of the newest stored record). A task that
+     * started (or took the partition over) knows what it appended, not what earlier tasks stored: until its
+     * first upload, the first offset it appended is the durable one and that record's age the RPO's lower bound.
      */
     private void partitionMetrics(PartitionBackup backup) {
         if (metrics == null) {
@@ -182,23 +183,34 @@ public class BackupSinkTask extends SinkTask {
         Map<String, String> tags = partitionTags(backup.partition());
         PartitionUploads uploads = backup.uploads();
         metrics.gauge("durable-offset", "The offset up to which (exclusive) this partition's records are in the "
-                + "store, -1 before the first", tags, uploads::durableNextOffset);
+                + "store, -1 before the first", tags, () -> durableOffset(backup));
         metrics.gauge("pending-records", "Offsets received and not yet in the store", tags,
                 () -> pendingOffsets(backup));
         metrics.gauge("rpo-ms", "The RPO now: 0 when every record received is in the store, else the age of the "
-                + "newest stored record (-1 when none is stored yet)", tags, () -> {
+                + "newest stored record (until this task stored one: of the first record it received, a lower "
+                + "bound)", tags, () -> {
                     if (pendingOffsets(backup) == 0) {
                         return 0L;
                     }
                     long newest = uploads.newestStoredTimestamp();
+                    if (newest < 0) {
+                        newest = backup.firstAppendedTimestamp();
+                    }
                     return newest < 0 ? -1L : Math.max(0, System.currentTimeMillis() - newest);
                 });
     }
 
+    /**
+     * The offset up to which the partition is in the store: from this task's uploads, or, until its
+     * first, the first offset it appended (a task starts at the committed offset, all durable before it).
+     */
+    private static long durableOffset(PartitionBackup backup) {
+        return Math.max(backup.uploads().durableNextOffset(), backup.firstAppendedOffset());
+    }
+
     private static long pendingOffsets(PartitionBackup backup) {
         long seen = backup.lastSeenOffset();
-        long durable = backup.uploads().durableNextOffset();
-        return seen < 0 ? 0 : Math.max(0, seen + 1 - Math.max(durable, 0));
+        return seen < 0 ? 0 : Math.max(0, seen + 1 - Math.max(durableOffset(backup), 0));
     }
 
     private static Map<String, String> partitionTags(TopicPartition tp) {

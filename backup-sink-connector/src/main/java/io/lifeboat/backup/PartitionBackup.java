@@ -52,6 +52,12 @@ final class PartitionBackup {
     private boolean caughtUp;
     private long previousLastOffset = SegmentDescriptor.NONE;
     private volatile long lastSeenOffset = -1;
+    /**
+     * For the metrics only: the first offset this task appended (everything before it was stored
+     * before, or is not in the topic), and that record's timestamp; -1 and NONE before the first.
+     */
+    private volatile long firstAppendedOffset = -1;
+    private volatile long firstAppendedTimestamp = SegmentDescriptor.NONE;
     private final PartitionUploads uploads;
     private SegmentSpool spool;
 
@@ -70,6 +76,16 @@ final class PartitionBackup {
 
     /** The partition's sealed segments on their way to the store. */
     /** The last offset this task received of the partition, or -1 (read by the metrics too). */
+    /** The first offset this task appended (for the metrics; -1 before the first). */
+    long firstAppendedOffset() {
+        return firstAppendedOffset;
+    }
+
+    /** The timestamp of the record at {@link #firstAppendedOffset} (its receipt time without one). */
+    long firstAppendedTimestamp() {
+        return firstAppendedTimestamp;
+    }
+
     long lastSeenOffset() {
         return lastSeenOffset;
     }
@@ -102,6 +118,11 @@ final class PartitionBackup {
                 spool = new SegmentSpool(spoolDir, partition, previousLastOffset, nowMillis, openFiles);
             }
             spool.append(record, encoder);
+            if (firstAppendedOffset < 0) {
+                firstAppendedTimestamp = record.timestamp() == null || record.timestamp() < 0 ? nowMillis
+                        : record.timestamp();
+                firstAppendedOffset = offset;
+            }
         } catch (IOException e) {
             discard();
             throw SpoolFailure.of(e, spoolDir, "Cannot write offset " + offset + " of " + partition

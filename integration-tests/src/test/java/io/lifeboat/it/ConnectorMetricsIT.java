@@ -86,6 +86,30 @@ class ConnectorMetricsIT {
         }
         System.out.println("Restore metrics: " + restoreTask + " " + partition(jmx, "metered-restore", 0));
         KAFKA.progress().deleteConnector("metered-restore", TIMEOUT);
+
+        // The backup again under its name: its task resumes at the committed offsets (30), and 5 new
+        // records per partition wait in a segment that is not closed yet. Its metrics say 5 waiting from
+        // the durable offset 30, and an RPO of their age at least: not the partition's whole offset
+        // (35) and -1, as they did until the new task stored a segment of its own.
+        long beforeNewRecords = System.currentTimeMillis();
+        KAFKA.writeRecords("metered.orders", 3, 15, 100);
+        backup.put("segment.max.age.ms", "3600000");
+        KAFKA.configure(backup);
+        Await.condition("the resumed task to see the 5 new records of every partition", TIMEOUT, () -> {
+            for (int p = 0; p < 3; p++) {
+                if (!Long.valueOf(5).equals(partition(jmx, "metered-backup", p).get("pending-records"))) {
+                    return false;
+                }
+            }
+            return true;
+        }, () -> String.valueOf(safe(() -> partition(jmx, "metered-backup", 0))));
+        for (int p = 0; p < 3; p++) {
+            Map<String, Object> partition = partition(jmx, "metered-backup", p);
+            assertEquals(30L, ((Number) partition.get("durable-offset")).longValue(), partition.toString());
+            long rpo = ((Number) partition.get("rpo-ms")).longValue();
+            assertTrue(rpo >= 0 && rpo <= System.currentTimeMillis() - beforeNewRecords + 1_000, partition.toString());
+        }
+        KAFKA.progress().deleteConnector("metered-backup", TIMEOUT);
     }
 
     private interface Read<T> {
