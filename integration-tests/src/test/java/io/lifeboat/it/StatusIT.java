@@ -140,6 +140,32 @@ class StatusIT {
         }
     }
 
+    /** A backed-up topic that is gone from the cluster is a problem of its own; the others are still measured. */
+    @Test
+    void aBackedUpTopicMissingFromTheClusterIsNamedAndTheOthersAreMeasured() throws Exception {
+        KAFKA.writeRecords("status.kept", 2, 20, 100);
+        Map<String, String> backup = ConnectorConfigs.backup("status-missing", List.of("status.kept", "status.gone"),
+                ConnectorConfigs.filesystemStorage(storeRoot, "missing"));
+        backup.put("segment.max.age.ms", "1000");
+        KAFKA.configure(backup);
+        try {
+            Map<TopicPartition, Long> ends = ends("status.kept", 2);
+            KAFKA.progress().awaitCommitted("status-missing", ends, TIMEOUT);
+
+            Run run = status("--connector", "status-missing", "--json");
+            assertEquals(1, run.code(), "a problem, not an unreachable cluster: " + run.out() + run.err());
+            JsonNode health = connector(run.json(), "status-missing");
+            assertEquals(2, health.path("partitions").size(), health.toString());
+            for (JsonNode partition : health.path("partitions")) {
+                assertEquals("status.kept", partition.path("topic").asText(), partition.toString());
+                assertEquals(0, partition.path("lagRecords").asLong(), partition.toString());
+            }
+            assertTrue(health.path("problems").toString().contains("MISSING topic status.gone"), health.toString());
+        } finally {
+            KAFKA.progress().deleteConnector("status-missing", TIMEOUT);
+        }
+    }
+
     @Test
     void aStalledStoreLeavesRecordsWaitingAndThePartitionBehind() throws Exception {
         KAFKA.writeRecords("status.stalled", 1, 20, 100);

@@ -16,9 +16,11 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -134,7 +136,7 @@ final class ClusterStatus {
                 ? config.get("consumer.override.group.id").asText() : "connect-" + name;
         try (ObjectStore opened = openStore.apply(storage)) {
             BackupLayout layout = new BackupLayout(storage.prefix());
-            List<BackupHealth.PartitionLag> partitions = lags(topics, group, opened, layout);
+            List<BackupHealth.PartitionLag> partitions = lags(topics, group, opened, layout, problems);
             long now = clock.millis();
             for (BackupHealth.PartitionLag lag : partitions) {
                 OptionalLong rpo = lag.rpoMillis(now);
@@ -217,12 +219,25 @@ final class ClusterStatus {
      * years of segments is not read whole for it.
      */
     private List<BackupHealth.PartitionLag> lags(List<String> topics, String group, ObjectStore store,
-                                                 BackupLayout layout)
+                                                 BackupLayout layout, List<String> problems)
             throws InterruptedException, ExecutionException, TimeoutException, IOException {
-        Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames()
-                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(topics).topicNameValues();
         List<TopicPartition> partitions = new ArrayList<>();
-        described.values().forEach(d -> d.partitions().forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition()))));
+        for (String topic : topics) {
+            TopicDescription description;
+            try {
+                description = described.get(topic).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                // one backed-up topic gone (deleted, say) leaves the others measured
+                problems.add("MISSING topic " + topic + ": backed up, but not in the Kafka cluster (deleted?); "
+                        + "its RPO cannot be measured");
+                continue;
+            }
+            description.partitions().forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
         partitions.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
         Map<TopicPartition, Long> ends = offsets(partitions, OffsetSpec.latest());
         Map<TopicPartition, Long> beginnings = offsets(partitions, OffsetSpec.earliest());
