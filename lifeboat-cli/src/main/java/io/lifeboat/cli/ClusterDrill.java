@@ -311,7 +311,10 @@ final class ClusterDrill {
 
     private Map<String, String> restoreConfig(DrillNames names, JsonNode backupConfig, Map<String, String> storage,
                                               List<String> topics, boolean groups) {
-        Map<String, String> config = ConnectorConfigs.restore(names.connector(), bootstrap, storage);
+        // The backup's own store settings when the drill reads the same store: a secret it keeps behind a
+        // config provider's reference stays behind it, never written into the restore's config.
+        Map<String, String> config = ConnectorConfigs.restore(names.connector(), bootstrap,
+                ClusterStatus.workerStoreSettings(backupConfig, storage));
         config.put("tasks.max", backupConfig.path("tasks.max").asText("1"));
         config.put("restore.topics", String.join(",", topics));
         config.put("restore.topic.mapping", String.join(",", topics.stream().map(t -> t + ":" + names.targetTopic(t))

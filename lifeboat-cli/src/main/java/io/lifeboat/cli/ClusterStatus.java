@@ -196,6 +196,33 @@ final class ClusterStatus {
         return props;
     }
 
+    /**
+     * The store settings a connector on the backup's workers is to be given: the backup's own, as its
+     * config holds them (a config provider's reference stays one, resolved by the workers), when the
+     * settings the CLI reads with ({@code given}) are the same store as the backup's: every setting the
+     * backup shows in plain text has the same value there. Otherwise (another store, say a copy of the
+     * set, or the backup's values hidden) {@code given}.
+     */
+    static Map<String, String> workerStoreSettings(JsonNode backupConfig, Map<String, String> given) {
+        Map<String, String> own = new HashMap<>();
+        for (String key : StorageConfig.define(new ConfigDef()).names()) {
+            if (backupConfig.hasNonNull(key)) {
+                String value = backupConfig.get(key).asText();
+                boolean reference = value.startsWith("${");
+                if (HIDDEN.equals(value) || !reference && !value.equals(given.get(key))) {
+                    return given;
+                }
+                own.put(key, value);
+            }
+        }
+        for (String key : given.keySet()) {
+            if (!own.containsKey(key)) {
+                return given; // a setting the backup does without: not the same settings
+            }
+        }
+        return own;
+    }
+
     /** The backed-up topics: {@code topics}, or those on the cluster that {@code topics.regex} matches. */
     private List<String> topics(JsonNode config) throws InterruptedException, ExecutionException, TimeoutException {
         return backedUpTopics(admin, config);
