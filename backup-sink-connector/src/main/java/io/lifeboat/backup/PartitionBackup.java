@@ -74,8 +74,6 @@ final class PartitionBackup {
         this.uploads = new PartitionUploads(partition);
     }
 
-    /** The partition's sealed segments on their way to the store. */
-    /** The last offset this task received of the partition, or -1 (read by the metrics too). */
     /** The first offset this task appended (for the metrics; -1 before the first). */
     long firstAppendedOffset() {
         return firstAppendedOffset;
@@ -86,10 +84,12 @@ final class PartitionBackup {
         return firstAppendedTimestamp;
     }
 
+    /** The last offset this task received of the partition, or -1 (read by the metrics too). */
     long lastSeenOffset() {
         return lastSeenOffset;
     }
 
+    /** The partition's sealed segments on their way to the store. */
     PartitionUploads uploads() {
         return uploads;
     }

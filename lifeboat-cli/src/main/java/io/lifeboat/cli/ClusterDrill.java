@@ -90,13 +90,13 @@ final class ClusterDrill {
         this.clock = clock;
     }
 
-    /** A drill that cannot start: named backup or topics wrong, or nothing to restore. */
     /**
      * Topic configs of the drill's topics over the backed-up ones: no retention by time or size and no
      * compaction, so nothing restored goes before it is verified.
      */
     static final String DRILL_TOPIC_CONFIGS = "cleanup.policy=delete,retention.ms=-1,retention.bytes=-1";
 
+    /** A drill that cannot start: named backup or topics wrong, or nothing to restore. */
     static final class SetupException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

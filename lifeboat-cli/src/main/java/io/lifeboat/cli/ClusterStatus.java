@@ -181,46 +181,44 @@ final class ClusterStatus {
 
     /** {@link #connectorStore}'s settings, under the connectors' keys. */
     static Map<String, String> connectorStoreSettings(String name, JsonNode config) {
-        Map<String, String> props = new HashMap<>();
-        for (String key : StorageConfig.define(new ConfigDef()).names()) {
-            if (config.hasNonNull(key)) {
-                String value = config.get(key).asText();
-                if (HIDDEN.equals(value) || value.startsWith("${")) {
-                    throw new IllegalArgumentException("the Connect REST API shows " + key + " of " + name
-                            + (value.startsWith("${") ? " as a config provider's reference" : " hidden")
-                            + ": give the store settings with --store-config FILE");
-                }
-                props.put(key, value);
+        Map<String, String> shown = shownStoreSettings(config);
+        shown.forEach((key, value) -> {
+            if (HIDDEN.equals(value) || isReference(value)) {
+                throw new IllegalArgumentException("the Connect REST API shows " + key + " of " + name
+                        + (isReference(value) ? " as a config provider's reference" : " hidden")
+                        + ": give the store settings with --store-config FILE");
             }
-        }
-        return props;
+        });
+        return shown;
     }
 
     /**
      * The store settings a connector on the backup's workers is to be given: the backup's own, as its
      * config holds them (a config provider's reference stays one, resolved by the workers), when the
-     * settings the CLI reads with ({@code given}) are the same store as the backup's: every setting the
-     * backup shows in plain text has the same value there. Otherwise (another store, say a copy of the
-     * set, or the backup's values hidden) {@code given}.
+     * settings the CLI reads with ({@code given}) are the same store as the backup's: the same keys, and
+     * every setting the backup shows in plain text has the same value there. Otherwise (another store,
+     * say a copy of the set, or the backup's values hidden) {@code given}.
      */
     static Map<String, String> workerStoreSettings(JsonNode backupConfig, Map<String, String> given) {
-        Map<String, String> own = new HashMap<>();
+        Map<String, String> own = shownStoreSettings(backupConfig);
+        boolean same = own.keySet().equals(given.keySet()) && own.entrySet().stream().allMatch(e ->
+                !HIDDEN.equals(e.getValue()) && (isReference(e.getValue()) || e.getValue().equals(given.get(e.getKey()))));
+        return same ? own : given;
+    }
+
+    /** The store settings of a connector's config as the REST API shows them (hidden or references as they are). */
+    private static Map<String, String> shownStoreSettings(JsonNode config) {
+        Map<String, String> props = new HashMap<>();
         for (String key : StorageConfig.define(new ConfigDef()).names()) {
-            if (backupConfig.hasNonNull(key)) {
-                String value = backupConfig.get(key).asText();
-                boolean reference = value.startsWith("${");
-                if (HIDDEN.equals(value) || !reference && !value.equals(given.get(key))) {
-                    return given;
-                }
-                own.put(key, value);
+            if (config.hasNonNull(key)) {
+                props.put(key, config.get(key).asText());
             }
         }
-        for (String key : given.keySet()) {
-            if (!own.containsKey(key)) {
-                return given; // a setting the backup does without: not the same settings
-            }
-        }
-        return own;
+        return props;
+    }
+
+    private static boolean isReference(String value) {
+        return value.startsWith("${");
     }
 
     /** The backed-up topics: {@code topics}, or those on the cluster that {@code topics.regex} matches. */
